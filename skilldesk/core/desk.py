@@ -1,0 +1,88 @@
+"""The Desk: the one facade both faces (GUI, CLI) call.
+
+Threading contract: a Desk and everything reached through it must be used by
+one thread at a time. The GUI keeps it on its single database worker
+(``ui.tasks.TaskRunner``); the CLI uses it on the main thread.
+
+Every mutating method runs in one transaction, appends to the operation log in
+that same transaction, and returns a ``Changes`` record.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlite_utils import Database
+
+from skilldesk.core import clock
+from skilldesk.core import demo
+from skilldesk.core.progress import Progress
+from skilldesk.core.institution import InstitutionService
+from skilldesk.core.people import PeopleService
+from skilldesk.storage import database
+from skilldesk.storage import institution as institution_sql
+from skilldesk.storage import oplog
+
+
+class Desk:
+    def __init__(self, db: Database, path: Path | None, *, user_name: str = "") -> None:
+        self.db = db
+        self.path = path
+        self.user_name = user_name
+        self.device_id = database.get_setting(db, "device_id") or ""
+        self.people = PeopleService(self)
+        self.institution = InstitutionService(self)
+
+    @classmethod
+    def open(
+        cls, path: str | Path | None, *, create: bool = False, readonly: bool = False
+    ) -> Desk:
+        """Open the database at *path* (``None``: a new in-memory one)."""
+        db = database.open_database(path, create=create, readonly=readonly)
+        return cls(db, Path(path) if path is not None else None)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # -- helpers for the services -------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[str]:
+        """One transaction; yields the timestamp every row written in it shares."""
+        with self.db.atomic():
+            yield clock.utc_now()
+
+    def log(
+        self, at: str, action: str, entity: str, entity_id: str,
+        before: dict | None, after: dict | None,
+    ) -> None:
+        oplog.append(
+            self.db, at=at, user_name=self.user_name, device_id=self.device_id,
+            action=action, entity=entity, entity_id=entity_id, before=before, after=after,
+        )
+
+    # -- summary -----------------------------------------------------------------------
+
+    def info(self) -> dict:
+        inst = self.institution.get()
+        return {
+            "db": str(self.path) if self.path else ":memory:",
+            "schema_version": database.schema_version(self.db),
+            "device_id": self.device_id,
+            "institution": None if inst is None else {
+                "name": inst.name, "uscc": inst.uscc, "kind": inst.kind,
+                "district": inst.district, "is_demo": inst.is_demo,
+            },
+            "counts": institution_sql.row_counts(self.db),
+            "classes_by_state": institution_sql.classes_by_state(self.db),
+        }
+
+    def build_demo(
+        self, *, people: int, seed: int, progress: Progress | None = None
+    ) -> demo.DemoSummary:
+        """Fill this (empty) database with the demo institution, in one transaction."""
+        return demo.build_demo(
+            self.db, people=people, seed=seed, device_id=self.device_id, progress=progress
+        )

@@ -1,0 +1,1 @@
+"""Storage: the only package that contains SQL. sqlite-utils over one SQLite file."""

@@ -1,0 +1,162 @@
+"""Bulk writes for generated data (the demo institution, benchmarks).
+
+Rows arrive as tuples in the column order of :data:`COLUMNS` and go in with
+``executemany``, which is several times faster than one ``insert`` per row
+through sqlite-utils.  Callers run everything inside one transaction.
+
+The search indexes on ``person`` are kept by AFTER INSERT triggers, which
+cost about two thirds of the time of a large insert.
+:func:`person_search_triggers_suspended` drops the two insert triggers for
+the duration of a bulk insert and then rebuilds both indexes in one pass
+each, producing exactly what the triggers would have produced.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Sequence
+from contextlib import contextmanager
+
+from sqlite_utils import Database
+
+_AUDIT = ("created_at", "updated_at", "device_id")
+
+#: Column order of the tuples each table accepts from :func:`insert_rows`.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "institution": (
+        "id", "name", "uscc", "kind", "district", "address", "contact_name",
+        "contact_phone", "licence_no", "bank_name", "bank_account", "is_demo", *_AUDIT,
+    ),
+    "catalogue": (
+        "id", "city", "year", "title", "source", "is_sample", "effective_from",
+        "effective_to", "active", *_AUDIT,
+    ),
+    "catalogue_item": (
+        "id", "catalogue_id", "occupation_code", "occupation_name", "work_type", "level",
+        "category", "category_assumed", "standard_fen", "shortage", "min_hours", *_AUDIT,
+    ),
+    # seq is left out on purpose: SQLite assigns it in insert order, so the
+    # newest person has the highest seq.
+    "person": (
+        "id", "name", "id_type", "id_number", "sex", "birth_date", "phone",
+        "hukou_address", "hukou_type", "education", "employer", "employer_uscc",
+        "bank_name", "bank_account", "notes", *_AUDIT,
+    ),
+    "person_category": (
+        "id", "person_id", "category", "proof_kind", "proof_number", "valid_from",
+        "valid_to", *_AUDIT,
+    ),
+    "training_class": (
+        "id", "code", "name", "training_type", "occupation_code", "occupation_name",
+        "work_type", "level", "category", "start_date", "end_date", "theory_hours",
+        "practice_hours", "venue", "capacity", "teaching_plan", "assessment_plan",
+        "fee_fen", "state", "filed_at", *_AUDIT,
+    ),
+    "class_teacher": (
+        "id", "class_id", "name", "qualification", "certificate_no", "role", *_AUDIT,
+    ),
+    "class_transition": (
+        "id", "class_id", "from_state", "to_state", "at", "user_id", "reason", "device_id",
+    ),
+    "enrolment": (
+        "id", "class_id", "person_id", "category", "status", "result", "theory_score",
+        "practice_score", *_AUDIT,
+    ),
+    "session": (
+        "id", "class_id", "seq_no", "date", "start_time", "end_time", "periods", "kind",
+        "topic", "teacher", *_AUDIT,
+    ),
+    "attendance": (
+        "id", "session_id", "enrolment_id", "status", "sign_in", "sign_out", "method",
+        *_AUDIT,
+    ),
+    "certificate": (
+        "id", "enrolment_id", "cert_type", "cert_number", "level", "issue_date",
+        "issuing_body", *_AUDIT,
+    ),
+    "employment_followup": (
+        "id", "enrolment_id", "month_offset", "status", "employer", "employer_uscc",
+        "contract_date", "jobs_created", "recorded_on", *_AUDIT,
+    ),
+    "op_log": (
+        "op_id", "at", "user_name", "device_id", "action", "entity", "entity_id",
+        "before_json", "after_json",
+    ),
+}
+
+_INSERT_SQL: dict[str, str] = {
+    table: f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    for table, cols in COLUMNS.items()
+}
+
+# The triggers that index a new person for search (schema_v1).
+PERSON_SEARCH_TRIGGERS = ("person_fts_ai", "person_gram_ai")
+
+# Same grams as the person_gram_ai trigger, for every person at once: all 1-
+# and 2-character substrings of the name, positions limited by gram_position.
+_REBUILD_GRAMS_SQL = """
+    INSERT OR IGNORE INTO person_name_gram(gram, seq)
+    SELECT gram, seq FROM (
+        SELECT substr(p.name, g.p, 1) AS gram, p.seq AS seq
+        FROM person p JOIN gram_position g ON g.p <= length(p.name)
+        UNION
+        SELECT substr(p.name, g.p, 2), p.seq
+        FROM person p JOIN gram_position g ON g.p < length(p.name)
+    ) ORDER BY gram, seq
+"""
+
+
+def has_institution(db: Database) -> bool:
+    return db.execute("SELECT 1 FROM institution LIMIT 1").fetchone() is not None
+
+
+def insert_rows(db: Database, table: str, rows: Iterable[Sequence[object]]) -> None:
+    """Insert tuples ordered as ``COLUMNS[table]`` with one ``executemany``."""
+    db.conn.executemany(_INSERT_SQL[table], rows)
+
+
+def _trigger_sql(db: Database, names: Sequence[str]) -> dict[str, str]:
+    placeholders = ", ".join("?" * len(names))
+    rows = db.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({placeholders})",
+        list(names),
+    ).fetchall()
+    return dict(rows)
+
+
+@contextmanager
+def person_search_triggers_suspended(db: Database) -> Iterator[None]:
+    """Bulk-insert people without the per-row search-index triggers.
+
+    Must run inside a transaction: the triggers are dropped and recreated
+    with their exact original SQL (read from ``sqlite_master``), so a
+    rollback anywhere restores the schema as it was.  On normal exit the FTS
+    index is rebuilt from ``person`` and the name grams are re-derived for
+    every person, so the result equals what the triggers would have written.
+    Only AFTER INSERT triggers are dropped: updates and deletes made inside
+    the block still maintain the indexes.
+    """
+    if not db.conn.in_transaction:
+        raise RuntimeError("person_search_triggers_suspended needs an open transaction")
+    saved = _trigger_sql(db, PERSON_SEARCH_TRIGGERS)
+    for name in saved:
+        db.execute(f"DROP TRIGGER {name}")
+    try:
+        yield
+        db.execute("INSERT INTO person_fts(person_fts) VALUES ('rebuild')")
+        db.execute(_REBUILD_GRAMS_SQL)
+    finally:
+        # Restored even on error, so that a caller that catches the error
+        # and commits anyway does not lose the triggers (the indexes would
+        # then lag; rebuilding them is left to the rollback the caller owes).
+        try:
+            for name in PERSON_SEARCH_TRIGGERS:
+                if name in saved:
+                    db.execute(saved[name])
+        except sqlite3.Error:
+            # A failed transaction may already have been rolled back, which
+            # brought the triggers back by itself.
+            if db.conn.in_transaction:
+                raise

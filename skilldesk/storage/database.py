@@ -1,0 +1,133 @@
+"""Open SkillDesk databases. ``open_database`` is the only function that
+creates a SQLite connection, so encryption at rest can be added in one place.
+
+On open: the file header is checked (a renamed spreadsheet is refused, not
+"opened"), pragmas are set, a quick integrity check runs, applied migrations
+unknown to this build are refused (a database from a newer SkillDesk), and
+pending migrations are applied, each in its own transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from skilldesk.errors import DatabaseCorrupt
+from skilldesk.errors import NotADatabase
+from skilldesk.errors import SchemaTooNew
+from skilldesk.errors import StorageError
+from skilldesk.storage import migrations
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StorageError(detail=str(exc)) from exc
+    if head and head != SQLITE_HEADER:
+        raise NotADatabase(path=str(path))
+
+
+def _connect(target: str, *, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        uri = Path(target).resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    else:
+        # check_same_thread=False: the Desk is driven by exactly one worker
+        # thread at a time (ui.tasks.TaskRunner serialises all access).
+        conn = sqlite3.connect(target, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if target != ":memory:" and not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        # FULL: a committed transaction survives a power cut, not only a crash.
+        conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA cache_size = -65536")  # 64 MiB
+    return conn
+
+
+def open_database(
+    path: str | Path | None,
+    *,
+    create: bool = False,
+    readonly: bool = False,
+    check_integrity: bool = True,
+) -> Database:
+    """Open (and if *create*, create) the database at *path*; ``None`` = in memory.
+
+    Raises ``NotADatabase``, ``DatabaseCorrupt``, ``SchemaTooNew`` or
+    ``StorageError`` with a message that tells the user what to do.
+    """
+    if path is None:
+        target = ":memory:"
+    else:
+        file = Path(path)
+        if file.exists():
+            _check_header(file)
+        elif not create:
+            raise StorageError(
+                "The database file {path} does not exist.", path=str(file)
+            )
+        else:
+            file.parent.mkdir(parents=True, exist_ok=True)
+        target = str(file)
+    try:
+        conn = _connect(target, readonly=readonly)
+        db = Database(conn, execute_plugins=False, strict=True)
+        if check_integrity and target != ":memory:":
+            result = conn.execute("PRAGMA quick_check").fetchall()
+            if result != [("ok",)]:
+                conn.close()
+                raise DatabaseCorrupt(path=target, detail="; ".join(r[0] for r in result[:5]))
+        _refuse_newer(db)
+        if not readonly:
+            migrations.MIGRATIONS.apply(db)
+            _ensure_device_id(db)
+    except sqlite3.DatabaseError as exc:
+        if "file is not a database" in str(exc) or "malformed" in str(exc):
+            raise DatabaseCorrupt(path=target, detail=str(exc)) from exc
+        raise StorageError(detail=str(exc)) from exc
+    return db
+
+
+def _refuse_newer(db: Database) -> None:
+    applied = [m.name for m in migrations.MIGRATIONS.applied(db)]
+    unknown = [name for name in applied if name not in migrations.known_names()]
+    if unknown:
+        db.conn.close()
+        raise SchemaTooNew(names=", ".join(unknown))
+
+
+def _ensure_device_id(db: Database) -> None:
+    row = db.execute("SELECT value FROM setting WHERE key = 'device_id'").fetchone()
+    if row is None:
+        with db.atomic():
+            db.execute(
+                "INSERT INTO setting(key, value) VALUES ('device_id', ?)", [str(uuid.uuid4())]
+            )
+
+
+def schema_version(db: Database) -> str:
+    applied = migrations.MIGRATIONS.applied(db)
+    return applied[-1].name if applied else ""
+
+
+def get_setting(db: Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM setting WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_setting(db: Database, key: str, value: str) -> None:
+    db.execute(
+        "INSERT INTO setting(key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )

@@ -1,0 +1,39 @@
+"""The append-only list of schema migrations (sqlite-utils ``Migrations``).
+
+Rules: never edit or reorder a migration once released; add a new one. Each
+runs in one transaction with its record in ``_sqlite_migrations``. The
+docstring of each migration is its entry in the schema changelog.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from skilldesk.storage import schema_v1
+
+MIGRATIONS = Migrations("skilldesk")
+_NAMES: list[str] = []
+
+
+def migration(name: str):
+    """Register a migration under *name*, remembering the order we define."""
+    _NAMES.append(name)
+    return MIGRATIONS(name=name)
+
+
+@migration("0001_initial")
+def m0001_initial(db: Database) -> None:
+    """The whole domain: institution, catalogue, people, classes, sessions,
+    attendance, inspections, certificates, follow-up, claims, attachments,
+    users, the operation log, and the people search indexes."""
+    for statement in schema_v1.STATEMENTS:
+        db.execute(statement)
+
+
+def known_names() -> list[str]:
+    return list(_NAMES)
+
+
+def latest_name() -> str:
+    return known_names()[-1]

@@ -1,0 +1,160 @@
+"""The main window: navigation for the whole product, pages that work.
+
+Sections later releases build (工作台, 培训班, 补贴申领, 同步) are listed but
+disabled, with a tooltip saying so: they are not faked.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QSplitter
+from PySide6.QtWidgets import QStackedWidget
+from PySide6.QtWidgets import QWidget
+
+from skilldesk import __version__
+from skilldesk.core.changes import Changes
+from skilldesk.core.models import Institution
+from skilldesk.i18n import N_
+from skilldesk.i18n import _
+from skilldesk.ui.hub import Hub
+from skilldesk.ui.people_page import PeoplePage
+from skilldesk.ui.settings_page import SettingsPage
+from skilldesk.ui.tasks import TaskRunner
+
+# (key, label, built yet?)
+SECTIONS: list[tuple[str, str, bool]] = [
+    ("dashboard", N_("Dashboard"), False),
+    ("classes", N_("Classes"), False),
+    ("people", N_("People"), True),
+    ("claims", N_("Subsidy claims"), False),
+    ("sync", N_("Sync"), False),
+    ("settings", N_("Settings"), True),
+]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, runner: TaskRunner, hub: Hub, *, db_label: str = "") -> None:
+        super().__init__()
+        self._runner = runner
+        self._hub = hub
+        self._institution_name = ""
+        self.setWindowTitle("SkillDesk")
+        self.resize(1280, 800)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFixedWidth(150)
+        self.nav.setStyleSheet("QListWidget { font-size: 15px; } "
+                               "QListWidget::item { padding: 10px 12px; }")
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        self.people_page = PeoplePage(runner, hub)
+        self.settings_page = SettingsPage(runner, hub)
+        built = {"people": self.people_page, "settings": self.settings_page}
+        for key, label, is_built in SECTIONS:
+            item = QListWidgetItem(_(label))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            if not is_built:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip(_("Comes in a later version of SkillDesk."))
+            self.nav.addItem(item)
+            page = built.get(key)
+            if page is not None:
+                self.pages[key] = page
+                self.stack.addWidget(page)
+        self.nav.currentItemChanged.connect(self._on_nav)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+        self.busy_label = QLabel()
+        self.statusBar().addPermanentWidget(self.busy_label)
+        self.statusBar().showMessage(db_label)
+        runner.sig_busy_changed.connect(self._on_busy)
+        hub.sig_changes.connect(self._on_changes)
+        self._build_menus()
+        self.show_page("people")
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(_("&File"))
+        quit_action = QAction(_("E&xit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        go_menu = self.menuBar().addMenu(_("&Go"))
+        for number, (key, label, is_built) in enumerate(SECTIONS, start=1):
+            action = QAction(_(label), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.setEnabled(is_built)
+            action.triggered.connect(lambda _checked=False, k=key: self.show_page(k))
+            go_menu.addAction(action)
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        about = QAction(_("&About SkillDesk"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def show_page(self, key: str) -> None:
+        for row in range(self.nav.count()):
+            if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == key:
+                self.nav.setCurrentRow(row)
+                return
+
+    def current_page_key(self) -> str:
+        item = self.nav.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else ""
+
+    def _on_nav(self, current: QListWidgetItem | None, _previous) -> None:
+        if current is None:
+            return
+        page = self.pages.get(current.data(Qt.ItemDataRole.UserRole))
+        if page is not None:
+            self.stack.setCurrentWidget(page)
+
+    def start(self) -> None:
+        """The database is open: load the pages and the title."""
+        self.people_page.start()
+        self.settings_page.start()
+        self._load_title()
+
+    def _load_title(self) -> None:
+        self._runner.run(lambda desk: desk.institution.get(), on_done=self._set_title)
+
+    def _set_title(self, institution: Institution | None) -> None:
+        if institution is None:
+            self.setWindowTitle("SkillDesk")
+            return
+        suffix = _(" (demo)") if institution.is_demo else ""
+        self.setWindowTitle(f"{institution.name}{suffix} — SkillDesk")
+
+    def _on_busy(self, busy: bool) -> None:
+        self.busy_label.setText(_("Working…") if busy else "")
+
+    def _on_changes(self, changes: Changes, _initiator: object) -> None:
+        if changes.institution:
+            self._load_title()
+
+    def _about(self) -> None:
+        QMessageBox.about(self, _("About SkillDesk"), _(
+            "SkillDesk {version}\nOffline management of vocational training for "
+            "Suzhou institutions.\n\nFont: WenQuanYi Micro Hei (Apache License 2.0)."
+        ).format(version=__version__))
+
+    def closeEvent(self, event) -> None:
+        form = self.people_page.form
+        if not form.maybe_leave():
+            event.ignore()
+            return
+        event.accept()

@@ -1,0 +1,181 @@
+"""The people table model: pages fetched lazily on the worker thread.
+
+Holds only what has been fetched (200 rows a page, keyset-paged newest
+first), so opening a million-person database costs one page. Each query has a
+generation number; results of an older query are dropped, and queued work for
+an older query is skipped before it touches the database (latest wins, as in
+Orange's ConcurrentMixin), so typing never waits behind stale searches.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QAbstractTableModel
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+
+from skilldesk.core.models import PERSON_CATEGORIES
+from skilldesk.core.models import SEXES
+from skilldesk.core.models import PeoplePage
+from skilldesk.core.models import PersonRow
+from skilldesk.i18n import N_
+from skilldesk.i18n import _
+from skilldesk.ui.errors import show_error
+from skilldesk.ui.tasks import TaskRunner
+
+COLUMNS: list[tuple[str, str]] = [
+    ("name", N_("Name")),
+    ("sex", N_("Sex")),
+    ("birth_date", N_("Date of birth")),
+    ("id_number", N_("ID number")),
+    ("phone", N_("Mobile")),
+    ("categories", N_("Categories")),
+]
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class _Stale(Exception):
+    """A queued query was overtaken by a newer one before it ran."""
+
+
+class PeopleModel(QAbstractTableModel):
+    sig_page_loaded = Signal()     # the first page of the current query is shown
+    sig_count_ready = Signal(int)  # total matches of the current query
+
+    def __init__(self, runner: TaskRunner, parent=None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._rows: list[PersonRow] = []
+        self._query = ""
+        self._generation = 0
+        self._cursor: int | None = None
+        self._fetching = False
+        self.total: int | None = None
+
+    # -- queries -------------------------------------------------------------------
+
+    @property
+    def query(self) -> str:
+        return self._query
+
+    def set_query(self, text: str) -> None:
+        """Start showing people matching *text*; results arrive asynchronously."""
+        self._generation += 1
+        generation = self._generation
+        self._query = text
+        self._fetching = True
+        self.total = None
+        self._runner.run(partial(self._search_op, generation, text, None),
+                         on_done=partial(self._on_first_page, generation),
+                         on_error=partial(self._on_error, generation))
+        self._runner.run(partial(self._count_op, generation, text),
+                         on_done=partial(self._on_count, generation),
+                         on_error=partial(self._on_error, generation))
+
+    def refresh(self) -> None:
+        self.set_query(self._query)
+
+    def _check_current(self, generation: int) -> None:
+        # Runs on the worker: reading an int another thread writes is safe in CPython.
+        if generation != self._generation:
+            raise _Stale()
+
+    def _search_op(self, generation: int, text: str, before: int | None, desk) -> PeoplePage:
+        self._check_current(generation)
+        return desk.people.search(text, before=before)
+
+    def _count_op(self, generation: int, text: str, desk) -> int:
+        self._check_current(generation)
+        return desk.people.count(text)
+
+    def _on_first_page(self, generation: int, page: PeoplePage) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self._rows = list(page.rows)
+        self._cursor = page.next_cursor
+        self._fetching = False
+        self.endResetModel()
+        self.sig_page_loaded.emit()
+
+    def _on_more(self, generation: int, page: PeoplePage) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        if page.rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+            self._rows.extend(page.rows)
+            self.endInsertRows()
+        self._cursor = page.next_cursor
+
+    def _on_count(self, generation: int, total: int) -> None:
+        if generation == self._generation:
+            self.total = total
+            self.sig_count_ready.emit(total)
+
+    def _on_error(self, generation: int, exc: BaseException) -> None:
+        if isinstance(exc, _Stale) or generation != self._generation:
+            return
+        self._fetching = False
+        show_error(None, exc)
+
+    # -- lazy fetching ----------------------------------------------------------------
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
+        return not parent.isValid() and self._cursor is not None and not self._fetching
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:
+        if not self.canFetchMore(parent):
+            return
+        self._fetching = True
+        generation = self._generation
+        self._runner.run(partial(self._search_op, generation, self._query, self._cursor),
+                         on_done=partial(self._on_more, generation),
+                         on_error=partial(self._on_error, generation))
+
+    # -- Qt model interface -------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            return _(COLUMNS[section][1])
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        row = self._rows[index.row()]
+        key = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if key == "sex":
+                return _(SEXES.get(row.sex, row.sex))
+            if key == "categories":
+                return "、".join(_(PERSON_CATEGORIES.get(c, c)) for c in row.categories)
+            return getattr(row, key)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+    def row_at(self, row: int) -> PersonRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, person_id: str) -> int | None:
+        for number, row in enumerate(self._rows):
+            if row.id == person_id:
+                return number
+        return None

@@ -1,0 +1,163 @@
+"""学员 page: every person, searched as you type, with the edit form beside it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QScrollArea
+from PySide6.QtWidgets import QSplitter
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
+
+from skilldesk.core.changes import Changes
+from skilldesk.i18n import _
+from skilldesk.ui.hub import Hub
+from skilldesk.ui.people_model import PeopleModel
+from skilldesk.ui.person_form import PersonForm
+from skilldesk.ui.tasks import TaskRunner
+
+SEARCH_DELAY_MS = 150
+
+
+class PeoplePage(QWidget):
+    sig_ready = Signal()  # first page shown (used by --screenshot and tests)
+
+    def __init__(self, runner: TaskRunner, hub: Hub, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._select_after_load: str | None = None
+        self.model = PeopleModel(runner, self)
+        self._build(runner, hub)
+        hub.sig_changes.connect(self._on_changes)
+        self.model.sig_page_loaded.connect(self._on_page_loaded)
+        self.model.sig_count_ready.connect(self._show_count)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(lambda: self.model.set_query(self.search.text()))
+
+    def _build(self, runner: TaskRunner, hub: Hub) -> None:
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("people_search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(
+            _("Search by name, or any part of the ID number or mobile (Ctrl+F)"))
+        self.search.textChanged.connect(self._on_search_text)
+        self.search.returnPressed.connect(self._focus_table)
+        bar.addWidget(self.search, 1)
+        self.new_button = QPushButton(_("New person"))
+        self.new_button.setToolTip(_("New person (Ctrl+N)"))
+        self.new_button.clicked.connect(self._new_person)
+        bar.addWidget(self.new_button)
+        layout.addLayout(bar)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("people_count")
+        layout.addWidget(self.count_label)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.table = QTableView()
+        self.table.setObjectName("people_table")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column, width in enumerate((90, 48, 100, 175, 115)):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        splitter.addWidget(self.table)
+
+        self.form = PersonForm(runner, hub)
+        self.form.sig_saved.connect(self._on_saved)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        scroll.setMinimumWidth(380)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+
+        QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
+        QShortcut(QKeySequence.StandardKey.New, self, self._new_person)
+
+    # -- actions ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load the first page (called when the database is open)."""
+        self.count_label.setText(_("Loading…"))
+        self.model.set_query(self.search.text())
+
+    def _on_search_text(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _focus_table(self) -> None:
+        if self.model.rowCount() > 0:
+            self.table.setFocus()
+            self.table.selectRow(0)
+
+    def _new_person(self) -> None:
+        if self.form.maybe_leave():
+            self.table.clearSelection()
+            self.form.new_person()
+
+    def _on_current_row(self, current, previous) -> None:
+        row = self.model.row_at(current.row())
+        if row is None or row.id == self.form.person_id:
+            return
+        if not self.form.maybe_leave():
+            # stay on the person with unsaved edits
+            self.table.selectionModel().blockSignals(True)
+            self.table.selectionModel().setCurrentIndex(
+                previous, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.selectionModel().blockSignals(False)
+            return
+        self.form.load(row.id)
+
+    def _on_saved(self, person_id: str) -> None:
+        self._select_after_load = person_id
+
+    def _on_changes(self, changes: Changes, _initiator: object) -> None:
+        if changes.people:
+            self.model.refresh()
+
+    def _on_page_loaded(self) -> None:
+        if self._select_after_load is not None:
+            row = self.model.row_of(self._select_after_load)
+            self._select_after_load = None
+            if row is not None:
+                self.table.selectionModel().blockSignals(True)
+                self.table.selectRow(row)
+                self.table.selectionModel().blockSignals(False)
+        if self.model.total is None:
+            self.count_label.setText(_("Showing {shown}, counting…").format(
+                shown=self.model.rowCount()))
+        self.sig_ready.emit()
+
+    def _show_count(self, total: int) -> None:
+        if self.model.query.strip():
+            text = _("{total} people found").format(total=f"{total:,}")
+        else:
+            text = _("{total} people in all").format(total=f"{total:,}")
+        self.count_label.setText(text)

@@ -1,0 +1,314 @@
+"""The detail/edit form of one person, with inline validation as you type.
+
+Validation runs through the facade on the worker (the same checks that guard
+saving, including the duplicate-ID lookup), debounced, and each problem is
+shown under its field. Sex and date of birth are derived from the ID number
+and shown, not typed.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QGridLayout
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
+
+from skilldesk.core.changes import Changes
+from skilldesk.core.models import PERSON_CATEGORIES
+from skilldesk.core.models import SEXES
+from skilldesk.core.models import Person
+from skilldesk.core.models import PersonDraft
+from skilldesk.core.people import draft_from
+from skilldesk.errors import FieldIssue
+from skilldesk.errors import ValidationError
+from skilldesk.i18n import N_
+from skilldesk.i18n import _
+from skilldesk.ui.errors import show_error
+from skilldesk.ui.hub import Hub
+from skilldesk.ui.tasks import TaskRunner
+from skilldesk.ui.widgets import FieldMessage
+
+HUKOU_TYPES = ["", "农业", "非农业"]
+EDUCATION_LEVELS = ["", "小学", "初中", "高中", "中专", "技校", "大专", "本科", "研究生"]
+VALIDATE_DELAY_MS = 250
+
+_LINE_FIELDS: list[tuple[str, str, str]] = [
+    ("name", N_("Name"), ""),
+    ("id_number", N_("ID number"), N_("18 characters; the last may be X")),
+    ("phone", N_("Mobile"), N_("11 digits")),
+    ("hukou_address", N_("Registered residence (hukou)"), ""),
+    ("employer", N_("Employer"), ""),
+    ("employer_uscc", N_("Employer's credit code"), N_("18 characters")),
+]
+
+
+class PersonForm(QWidget):
+    sig_saved = Signal(str)  # person id
+
+    def __init__(self, runner: TaskRunner, hub: Hub, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._hub = hub
+        self._person_id: str | None = None
+        self._loaded: PersonDraft = PersonDraft(name="", id_number="")
+        self._generation = 0
+        self._filling = False
+        self._build()
+        self._validate_timer = QTimer(self)
+        self._validate_timer.setSingleShot(True)
+        self._validate_timer.setInterval(VALIDATE_DELAY_MS)
+        self._validate_timer.timeout.connect(self._validate_now)
+        self.new_person()
+
+    # -- layout --------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 16px; font-weight: bold;")
+        outer.addWidget(self.title)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.edits: dict[str, QLineEdit] = {}
+        self.messages: dict[str, FieldMessage] = {}
+        for key, label, hint in _LINE_FIELDS:
+            edit = QLineEdit()
+            edit.setObjectName(f"field_{key}")
+            if hint:
+                edit.setPlaceholderText(_(hint))
+            edit.textEdited.connect(self._on_edited)
+            self.edits[key] = edit
+            form.addRow(_(label), self._with_message(key, edit))
+            if key == "id_number":
+                self.derived = QLabel()
+                self.derived.setObjectName("derived_from_id")
+                self.derived.setStyleSheet("color: #555;")
+                form.addRow("", self.derived)
+        self.hukou_type = QComboBox()
+        self.hukou_type.addItems(HUKOU_TYPES)
+        self.hukou_type.currentIndexChanged.connect(self._on_edited)
+        form.insertRow(5, _("Hukou type"), self.hukou_type)
+        self.education = QComboBox()
+        self.education.setEditable(True)
+        self.education.addItems(EDUCATION_LEVELS)
+        self.education.currentTextChanged.connect(self._on_edited)
+        form.insertRow(6, _("Education"), self.education)
+
+        grid = QGridLayout()
+        self.category_boxes: dict[str, QCheckBox] = {}
+        for number, (key, label) in enumerate(PERSON_CATEGORIES.items()):
+            box = QCheckBox(_(label))
+            box.toggled.connect(self._on_edited)
+            self.category_boxes[key] = box
+            grid.addWidget(box, number // 2, number % 2)
+        categories = QWidget()
+        categories.setLayout(grid)
+        form.addRow(_("Categories"), self._with_message("categories", categories))
+        self.notes = QPlainTextEdit()
+        self.notes.setFixedHeight(60)
+        self.notes.textChanged.connect(self._on_edited)
+        form.addRow(_("Notes"), self.notes)
+        outer.addLayout(form)
+
+        buttons = QHBoxLayout()
+        self.status = QLabel()
+        self.status.setObjectName("form_status")
+        buttons.addWidget(self.status, 1)
+        self.revert_button = QPushButton(_("Discard changes"))
+        self.revert_button.clicked.connect(self.revert)
+        self.save_button = QPushButton(_("Save"))
+        self.save_button.setObjectName("save_person")
+        self.save_button.setToolTip(_("Save (Ctrl+S)"))
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        outer.addLayout(buttons)
+        outer.addStretch(1)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _with_message(self, key: str, widget: QWidget) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(widget)
+        message = FieldMessage()
+        message.setObjectName(f"message_{key}")
+        layout.addWidget(message)
+        self.messages[key] = message
+        return box
+
+    # -- state ----------------------------------------------------------------------
+
+    @property
+    def person_id(self) -> str | None:
+        return self._person_id
+
+    def draft(self) -> PersonDraft:
+        return PersonDraft(
+            name=self.edits["name"].text(),
+            id_number=self.edits["id_number"].text(),
+            phone=self.edits["phone"].text(),
+            hukou_address=self.edits["hukou_address"].text(),
+            hukou_type=self.hukou_type.currentText(),
+            education=self.education.currentText(),
+            employer=self.edits["employer"].text(),
+            employer_uscc=self.edits["employer_uscc"].text(),
+            notes=self.notes.toPlainText(),
+            categories=tuple(k for k, box in self.category_boxes.items() if box.isChecked()),
+        )
+
+    def is_dirty(self) -> bool:
+        return self.draft() != self._loaded
+
+    def _fill(self, draft: PersonDraft) -> None:
+        self._filling = True
+        try:
+            for key, edit in self.edits.items():
+                edit.setText(getattr(draft, key))
+            self.hukou_type.setCurrentText(draft.hukou_type)
+            self.education.setCurrentText(draft.education)
+            self.notes.setPlainText(draft.notes)
+            for key, box in self.category_boxes.items():
+                box.setChecked(key in draft.categories)
+        finally:
+            self._filling = False
+        self._loaded = self.draft()
+        self._show_issues([])
+        self._update_buttons()
+
+    def new_person(self) -> None:
+        self._person_id = None
+        self.title.setText(_("New person"))
+        self.derived.clear()
+        self.status.clear()
+        self._fill(PersonDraft(name="", id_number=""))
+        self.edits["name"].setFocus()
+
+    def load(self, person_id: str, *, keep_status: bool = False) -> None:
+        """Show the stored person (read on the worker)."""
+        self._generation += 1
+        generation = self._generation
+        self._runner.run(lambda desk: desk.people.get(person_id),
+                         on_done=partial(self._on_loaded, generation, keep_status),
+                         on_error=partial(show_error, self))
+
+    def _on_loaded(self, generation: int, keep_status: bool, person: Person) -> None:
+        if generation != self._generation:
+            return
+        self._person_id = person.id
+        self.title.setText(_("Person: {name}").format(name=person.name))
+        if not keep_status:
+            self.status.clear()
+        self._fill(draft_from(person))
+        self._show_derived(person.sex, person.birth_date)
+
+    def revert(self) -> None:
+        self._fill(self._loaded)
+        self._validate_now()
+
+    def maybe_leave(self) -> bool:
+        """Ask what to do with unsaved edits; False means stay on this person."""
+        if not self.is_dirty():
+            return True
+        answer = QMessageBox.question(
+            self, _("Unsaved changes"),
+            _("This person has unsaved changes. Save them before leaving?"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            self.save()
+            return False  # stay until the save has landed (it may fail validation)
+        return answer == QMessageBox.StandardButton.Discard
+
+    # -- validation and saving ---------------------------------------------------------
+
+    def _on_edited(self, *_args) -> None:
+        if self._filling:
+            return
+        self.status.clear()
+        self._update_buttons()
+        self._validate_timer.start()
+
+    def _update_buttons(self) -> None:
+        dirty = self.is_dirty()
+        self.save_button.setEnabled(dirty)
+        self.revert_button.setEnabled(dirty)
+
+    def _validate_now(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        draft, person_id = self.draft(), self._person_id
+        self._runner.run(lambda desk: desk.people.validate(draft, person_id=person_id),
+                         on_done=partial(self._on_validated, generation),
+                         on_error=partial(show_error, self))
+
+    def _on_validated(self, generation: int, result: tuple[dict, list[FieldIssue]]) -> None:
+        if generation != self._generation:
+            return
+        fields, issues = result
+        self._show_issues(issues)
+        self._show_derived(fields.get("sex"), fields.get("birth_date"))
+
+    def _show_derived(self, sex: str | None, birth_date: str | None) -> None:
+        if sex and birth_date:
+            self.derived.setText(_("Sex: {sex} · Date of birth: {date}").format(
+                sex=_(SEXES.get(sex, sex)), date=birth_date))
+        else:
+            self.derived.clear()
+
+    def _show_issues(self, issues: list[FieldIssue]) -> None:
+        for key, message in self.messages.items():
+            message.show_issues([i for i in issues if i.field == key])
+
+    def save(self) -> None:
+        if not self.is_dirty():
+            return
+        self._validate_timer.stop()
+        self._generation += 1
+        generation = self._generation
+        draft, person_id = self.draft(), self._person_id
+        self.save_button.setEnabled(False)
+        self._runner.run(lambda desk: desk.people.save(draft, person_id=person_id),
+                         on_done=partial(self._on_saved, generation, draft),
+                         on_error=self._on_save_failed)
+
+    def _on_saved(self, generation: int, draft: PersonDraft, changes: Changes) -> None:
+        person_id = changes.ids[0] if changes.ids else self._person_id
+        self._loaded = draft
+        self._show_issues([])
+        self.status.setText(_("Saved."))
+        self._update_buttons()
+        if person_id:
+            self._person_id = person_id
+            # show the normalised values (e.g. X upper-cased, spaces gone)
+            self.load(person_id, keep_status=True)
+        self._hub.sig_changes.emit(changes, self)
+        if person_id:
+            self.sig_saved.emit(person_id)
+
+    def _on_save_failed(self, exc: BaseException) -> None:
+        self._update_buttons()
+        if isinstance(exc, ValidationError):
+            self._show_issues(exc.issues)
+            self.status.setText(_("Not saved: please correct the fields marked in red."))
+            return
+        show_error(self, exc)

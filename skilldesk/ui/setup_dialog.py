@@ -1,0 +1,52 @@
+"""First run: create the institution, or use the demo institution instead."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
+
+from skilldesk.i18n import _
+from skilldesk.ui.institution_form import InstitutionForm
+
+
+class SetupDialog(QDialog):
+    """``exec()`` returns Accepted with ``choice`` = "create" or "demo"."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.choice = ""
+        self.setWindowTitle(_("Welcome to SkillDesk"))
+        layout = QVBoxLayout(self)
+        intro = QLabel(_(
+            "Enter your institution's details to create its database. "
+            "Everything stays on this computer. You can change the details later in Settings."))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.form = InstitutionForm()
+        layout.addWidget(self.form)
+        buttons = QDialogButtonBox()
+        self.create_button = QPushButton(_("Create"))
+        self.create_button.setDefault(True)
+        self.demo_button = QPushButton(_("Try the demo institution instead"))
+        buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.create_button.clicked.connect(self._create)
+        self.demo_button.clicked.connect(self._demo)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def _create(self) -> None:
+        if any(i.severity == "error" for i in self.form.check()):
+            return
+        self.choice = "create"
+        self.accept()
+
+    def _demo(self) -> None:
+        self.choice = "demo"
+        self.accept()

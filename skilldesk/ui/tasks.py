@@ -1,0 +1,119 @@
+"""All database work runs here: one worker thread, results back on the GUI thread.
+
+Modelled on Anki's ``CollectionOp``/``QueryOp``: ``runner.run(op, ...)`` calls
+``op(desk)`` on the single database thread and then ``on_done(result)`` or
+``on_error(exc)`` on the GUI thread. Never touch Qt inside ``op``.
+
+Long operations pass a ``Progress``; ``ui.widgets.ProgressDialog`` polls it on a
+timer and its Cancel button calls ``progress.cancel()``; the op then raises
+``Cancelled``, which is dropped quietly (the user asked for it).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from typing import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtCore import Signal
+
+from skilldesk.core.desk import Desk
+from skilldesk.errors import Cancelled
+from skilldesk.ui.errors import show_error
+
+log = logging.getLogger(__name__)
+
+Op = Callable[[Desk], Any]
+
+
+class TaskRunner(QObject):
+    """Owns the Desk and the one thread allowed to use it."""
+
+    _sig_finished = Signal(object)  # (callback, argument) delivered on the GUI thread
+    sig_busy_changed = Signal(bool)
+
+    def __init__(self, desk: Desk | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skilldesk-db")
+        self._desk = desk
+        self._pending = 0
+        self._worker_ident: int | None = None
+        self._sig_finished.connect(self._deliver)
+
+    @property
+    def desk(self) -> Desk | None:
+        """The facade; only ops running on the worker may use it."""
+        return self._desk
+
+    def set_desk(self, desk: Desk) -> None:
+        self._desk = desk
+
+    def open_desk(self, opener: Callable[[], Desk], *, on_done: Callable[[Desk], None],
+                  on_error: Callable[[BaseException], None]) -> None:
+        """Open the database on the worker thread (integrity check included)."""
+        def op(_: Desk | None) -> Desk:
+            desk = opener()
+            self._desk = desk
+            return desk
+        self._submit(op, on_done, on_error, needs_desk=False)
+
+    def run(self, op: Op, *, on_done: Callable[[Any], None] | None = None,
+            on_error: Callable[[BaseException], None] | None = None) -> None:
+        """Run ``op(desk)`` on the worker; call back on the GUI thread."""
+        self._submit(op, on_done, on_error, needs_desk=True)
+
+    def is_worker_thread(self) -> bool:
+        return threading.get_ident() == self._worker_ident
+
+    @property
+    def busy(self) -> bool:
+        return self._pending > 0
+
+    def _submit(self, op: Callable, on_done, on_error, *, needs_desk: bool) -> None:
+        self._pending += 1
+        if self._pending == 1:
+            self.sig_busy_changed.emit(True)
+
+        def work() -> Any:
+            self._worker_ident = threading.get_ident()
+            if needs_desk and self._desk is None:
+                raise RuntimeError("no database is open")
+            return op(self._desk)
+
+        future: Future = self._executor.submit(work)
+        future.add_done_callback(lambda f: self._sig_finished.emit((f, on_done, on_error)))
+
+    def _deliver(self, payload: tuple) -> None:
+        future, on_done, on_error = payload
+        self._pending -= 1
+        if self._pending == 0:
+            self.sig_busy_changed.emit(False)
+        exc = future.exception()
+        if exc is None:
+            if on_done is not None:
+                on_done(future.result())
+            return
+        if isinstance(exc, Cancelled):
+            log.info("operation cancelled by the user")
+            return
+        if on_error is not None:
+            on_error(exc)
+        else:
+            show_error(None, exc)
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Block until queued work finished (tests, screenshots, shutdown)."""
+        self._executor.submit(lambda: None).result(timeout=timeout)
+
+    def shutdown(self) -> None:
+        """Finish queued work, close the database and stop the thread."""
+        def close(_: Desk | None) -> None:
+            if self._desk is not None:
+                self._desk.close()
+                self._desk = None
+        self._executor.submit(close, None)
+        self._executor.shutdown(wait=True)

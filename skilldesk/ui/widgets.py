@@ -1,0 +1,73 @@
+"""Small reusable widgets: inline field messages and the progress dialog."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QProgressDialog
+from PySide6.QtWidgets import QWidget
+
+from skilldesk.core.progress import Progress
+from skilldesk.errors import FieldIssue
+from skilldesk.i18n import _
+
+ERROR_STYLE = "color: #b3261e;"
+WARNING_STYLE = "color: #8a5a00;"
+
+
+class FieldMessage(QLabel):
+    """The red (error) or amber (warning) line under a form field."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_issues(self, issues: list[FieldIssue]) -> None:
+        if not issues:
+            self.clear()
+            self.hide()
+            return
+        has_error = any(i.severity == "error" for i in issues)
+        self.setStyleSheet(ERROR_STYLE if has_error else WARNING_STYLE)
+        self.setText("\n".join(i.message() for i in issues))
+        self.show()
+
+
+class ProgressDialog(QProgressDialog):
+    """Shows a ``Progress`` the worker updates; Cancel asks the worker to stop.
+
+    Polls every 100 ms (the worker never floods the event loop) and appears
+    only if the work takes longer than half a second.
+    """
+
+    def __init__(self, progress: Progress, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._progress = progress
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumDuration(500)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        self.setCancelButtonText(_("Cancel"))
+        self.setRange(0, 0)
+        self.canceled.connect(progress.cancel)
+        self._timer = QTimer(self)
+        self._timer.setInterval(100)
+        self._timer.timeout.connect(self._poll)
+        self._timer.start()
+
+    def _poll(self) -> None:
+        snap = self._progress.snapshot()
+        if snap.label:
+            self.setLabelText(snap.label)
+        if snap.total > 0:
+            self.setRange(0, snap.total)
+            self.setValue(min(snap.done, snap.total))
+
+    def finish(self) -> None:
+        self._timer.stop()
+        self.close()
+        self.deleteLater()

@@ -1,0 +1,40 @@
+"""Test set-up shared by every tier.
+
+QT_QPA_PLATFORM is set before anything imports Qt, so GUI tests run headless.
+SKILLDESK_HOME points user data (settings, logs, default databases) at a
+temporary folder, so tests never touch the real user's files.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["SKILLDESK_HOME"] = tempfile.mkdtemp(prefix="skilldesk-tests-")
+
+import pytest  # noqa: E402
+
+from skilldesk import i18n  # noqa: E402
+from skilldesk.core.desk import Desk  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Tests assert on English msgids unless they switch language themselves."""
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture
+def desk():
+    """A migrated in-memory database behind the facade."""
+    d = Desk.open(None)
+    yield d
+    d.close()
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "test.skilldesk"

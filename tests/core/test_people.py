@@ -1,0 +1,87 @@
+"""People through the facade: validation, saving, the operation log."""
+
+from __future__ import annotations
+
+import pytest
+
+from skilldesk.core.models import PersonDraft
+from skilldesk.errors import NotFound
+from skilldesk.errors import ValidationError
+from skilldesk.storage import oplog
+
+VALID_ID = "11010519491231002X"
+
+
+def _codes(issues, field=None):
+    return {i.code for i in issues if field is None or i.field == field}
+
+
+def test_new_person_is_saved_normalised_with_sex_and_birth_from_id(desk):
+    changes = desk.people.save(PersonDraft(
+        name=" 王　芳 ", id_number="110105 19491231 002x", phone="+86 138-1234-5678",
+        categories=("employee", "veteran")))
+    assert changes.people and len(changes.ids) == 1
+    person = desk.people.get(changes.ids[0])
+    assert person.name == "王 芳"
+    assert person.id_number == VALID_ID
+    assert person.sex == "F" and person.birth_date == "1949-12-31"
+    assert person.phone == "13812345678"
+    assert person.categories == ("employee", "veteran")
+
+
+@pytest.mark.parametrize("draft, field, code", [
+    (PersonDraft(name="", id_number=VALID_ID), "name", "NAME_EMPTY"),
+    (PersonDraft(name="张3", id_number=VALID_ID), "name", "NAME_CHARS"),
+    (PersonDraft(name="张三", id_number="110105194912310021"), "id_number", "ID_CHECK_CHAR"),
+    (PersonDraft(name="张三", id_number="11010519491331002X"), "id_number", "ID_BIRTH_DATE"),
+    (PersonDraft(name="张三", id_number="3.20501199001011E+17"), "id_number", "ID_SCIENTIFIC"),
+    (PersonDraft(name="张三", id_number=VALID_ID, phone="12345"), "phone", "PHONE_FORMAT"),
+    (PersonDraft(name="张三", id_number=VALID_ID, employer_uscc="91110000600037341A"),
+     "employer_uscc", "USCC_CHECK_CHAR"),
+    (PersonDraft(name="张三", id_number=VALID_ID, categories=("astronaut",)),
+     "categories", "CATEGORY_UNKNOWN"),
+])
+def test_invalid_forms_are_refused_with_the_field_and_reason(desk, draft, field, code):
+    with pytest.raises(ValidationError) as info:
+        desk.people.save(draft)
+    assert code in _codes(info.value.issues, field)
+    assert all(i.message() for i in info.value.issues)  # every issue has words for the clerk
+    assert desk.people.total() == 0
+
+
+def test_the_same_id_number_cannot_make_a_second_person(desk):
+    first = desk.people.save(PersonDraft(name="张三", id_number=VALID_ID)).ids[0]
+    with pytest.raises(ValidationError) as info:
+        desk.people.save(PersonDraft(name="张叁", id_number=VALID_ID.lower()))
+    assert _codes(info.value.issues, "id_number") == {"ID_DUPLICATE"}
+    # ...but the person themself may be saved again
+    desk.people.save(PersonDraft(name="张三", id_number=VALID_ID, phone="13900001111"),
+                     person_id=first)
+    assert desk.people.get(first).phone == "13900001111"
+
+
+def test_legacy_15_digit_id_is_converted_with_a_warning_not_an_error(desk):
+    fields, issues = desk.people.validate(PersonDraft(name="李四", id_number="130503670401001"))
+    assert fields["id_number"] == "130503196704010016"
+    assert [i.severity for i in issues if i.field == "id_number"] == ["warning"]
+
+
+def test_every_change_is_logged_with_before_and_after(desk):
+    person_id = desk.people.save(PersonDraft(name="张三", id_number=VALID_ID)).ids[0]
+    desk.people.save(PersonDraft(name="张三", id_number=VALID_ID, phone="13800001111",
+                                 categories=("veteran",)), person_id=person_id)
+    unchanged = desk.people.save(PersonDraft(name="张三", id_number=VALID_ID,
+                                             phone="13800001111", categories=("veteran",)),
+                                 person_id=person_id)
+    assert not unchanged.anything
+    entries = oplog.entries_for(desk.db, "person", person_id)
+    assert [e["action"] for e in entries] == ["create", "update"]
+    assert entries[0]["before"] is None and entries[0]["after"]["name"] == "张三"
+    assert entries[1]["before"] == {"phone": "", "categories": []}
+    assert entries[1]["after"] == {"phone": "13800001111", "categories": ["veteran"]}
+    assert all(e["device_id"] == desk.device_id for e in entries)
+
+
+def test_updating_a_missing_person_is_not_found(desk):
+    with pytest.raises(NotFound):
+        desk.people.save(PersonDraft(name="张三", id_number=VALID_ID), person_id="nope")

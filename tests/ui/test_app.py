@@ -1,0 +1,89 @@
+"""The application around the pages: settings, language switch, screenshots, fonts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from skilldesk import i18n
+from skilldesk.ui import fonts
+from skilldesk.ui.app import parse_args
+from skilldesk.ui.controller import AppController
+
+
+def test_bundled_cjk_font_registers_and_covers_chinese(qapp):
+    family = fonts.install(qapp)
+    assert family == "WenQuanYi Micro Hei"
+    assert QApplication.font().family() == family
+    assert QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(family)
+
+
+def test_institution_settings_validate_inline_and_save(qtbot, gui):
+    page = gui.window.settings_page
+    gui.window.show_page("settings")
+    qtbot.waitUntil(lambda: page.form.edits["name"].text() != "", timeout=10_000)
+    uscc = page.form.edits["uscc"]
+    uscc.setText(uscc.text()[:-1] + ("0" if uscc.text()[-1] != "0" else "1"))
+    page.save()
+    message = page.form.messages["uscc"]
+    assert message.isVisible() and message.text()
+    page.form.edits["address"].setText("苏州市姑苏区人民路100号")
+    uscc.setText("91110000600037341L")
+    with qtbot.waitSignal(gui.hub.sig_changes, timeout=10_000):
+        page.save()
+    assert page.status.text() == "Saved."
+    gui.runner.wait_idle()
+    institution = gui.runner.desk.institution.get()
+    assert institution.address == "苏州市姑苏区人民路100号"
+    assert institution.uscc == "91110000600037341L"
+    qtbot.waitUntil(lambda: gui.window.windowTitle().startswith(institution.name), timeout=5000)
+
+
+def test_language_switch_rebuilds_the_window_in_chinese(qtbot, qapp, demo_copy, tmp_path):
+    args = parse_args(["--db", str(demo_copy), "--no-crash-dialog"])
+    controller = AppController(qapp, args, i18n_prefs(), tmp_path / "log.txt")
+    controller._open(demo_copy, create=False)
+    qtbot.waitUntil(lambda: controller.window.people_page.model.total is not None, timeout=10_000)
+    assert controller.window.nav.item(2).text() == "People"
+    controller.window.show_page("settings")
+    controller._switch_language("zh_CN")
+    window = controller.window
+    assert window.nav.item(2).text() == "学员"
+    assert window.current_page_key() == "settings"
+    assert window.settings_page.save_button.text() == "保存"
+    assert not window.nav.item(0).flags() & window.nav.item(0).flags().ItemIsEnabled
+    qtbot.waitUntil(lambda: window.people_page.model.total is not None, timeout=10_000)
+    assert "人" in window.people_page.count_label.text()
+    controller.runner.shutdown()
+    window.close()
+
+
+def i18n_prefs():
+    from skilldesk import config
+
+    return config.Preferences(language=i18n.current_language())
+
+
+def _screenshot(tmp_path, *args):
+    out = tmp_path / "shot.png"
+    result = subprocess.run([sys.executable, "-m", "skilldesk", *args, "--screenshot", str(out)],
+                            capture_output=True, text=True, timeout=120)
+    return result, out
+
+
+def test_screenshot_renders_the_people_page(tmp_path, demo_copy):
+    result, out = _screenshot(tmp_path, "--db", str(demo_copy), "--lang", "zh_CN")
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert image.width() >= 1000 and image.height() >= 600
+
+
+def test_screenshot_of_a_missing_database_fails_cleanly(tmp_path):
+    result, out = _screenshot(tmp_path, "--db", str(tmp_path / "nope.skilldesk"))
+    assert result.returncode == 1
+    assert "不存在" in result.stderr  # Chinese is the default language
+    assert not out.exists()
