@@ -360,7 +360,7 @@ class _Builder:
     def uscc(self, prefix2: str, region6: str) -> str:
         rng = self.rng
         if rng.random() < 0.6:  # codes issued since 2015 carry "MA" organisation codes
-            org = "MA" + "".join(rng.choice(USCC_CHARSET) for _ in range(7))
+            org = "MA" + "".join(rng.choice(USCC_CHARSET) for _n in range(7))
         else:
             org = f"{rng.randrange(10**8):08d}" + rng.choice("0123456789X")
         body = prefix2 + region6 + org
@@ -423,12 +423,12 @@ class _Builder:
         self.institution_id = self.uid()
         self.institution_name = "苏州市姑苏区示范职业培训学校（演示）"
         # 52 = 民政 / 民办非企业单位 (DOMAIN.md §3.2), registered in 姑苏区.
-        body = "52320508MJ" + "".join(str(rng.randrange(10)) for _ in range(7))
+        body = "52320508MJ" + "".join(str(rng.randrange(10)) for _n in range(7))
         uscc = body + uscc_check_char(body)
         created = self.office_ms(self.opened_ord - 30)
         stamp = self.ts(created)
         contact = self.person_name(False, 1982, True)
-        account = "".join(str(rng.randrange(10)) for _ in range(19))
+        account = "".join(str(rng.randrange(10)) for _n in range(19))
         bulk.insert_rows(self.db, "institution", [(
             self.institution_id, self.institution_name, uscc, "private_school", "320508",
             "江苏省苏州市姑苏区人民路1888号", contact, self.mobile(),
@@ -476,7 +476,8 @@ class _Builder:
         while len(self.employer_list) < count:
             place, region = rng.choice(names.EMPLOYER_PLACES)
             brand = "".join(rng.sample(names.EMPLOYER_BRAND_CHARS, 2))
-            name = place + brand + rng.choice(names.EMPLOYER_TRADES) + rng.choice(names.EMPLOYER_FORMS)
+            trade = rng.choice(names.EMPLOYER_TRADES)
+            name = place + brand + trade + rng.choice(names.EMPLOYER_FORMS)
             if name in seen:
                 continue
             seen.add(name)
@@ -663,7 +664,7 @@ class _Builder:
         state_pick = _Weighted(CLASS_STATES, STATE_WEIGHTS)
         type_pick = _Weighted(list(TRAINING_TYPES), [w for _l, w in TRAINING_TYPES.values()])
         states = list(CLASS_STATES)
-        states += [state_pick.pick(rng) for _ in range(self.n_classes - len(states))]
+        states += [state_pick.pick(rng) for _n in range(self.n_classes - len(states))]
         plans = [self._plan(state, type_pick.pick(rng)) for state in states]
         # Codes and "第N期" follow the order in which the school created them.
         plans.sort(key=lambda c: c.created_ms)
@@ -752,7 +753,7 @@ class _Builder:
         count = max(low, min(high, round(hours / rng.choice((5, 6, 6, 7)))))
         base, extra = divmod(hours, count)
         periods = [base + (1 if i < extra else 0) for i in range(count)]
-        for _ in range(count):  # uneven days look real; keep the total
+        for _n in range(count):  # uneven days look real; keep the total
             a, b = rng.randrange(count), rng.randrange(count)
             if periods[a] < 8 and periods[b] > 4 and a != b:
                 periods[a] += 1
@@ -953,9 +954,9 @@ class _Builder:
                 updated_ms = result_ms
             results.append((result, theory_score, practice_score))
             self.add("enrolment", (
-                enrolment_id, plan.id, self.person_ids[person], self.cat_keys[self.first_cat[person]],
-                status, result, theory_score, practice_score, ts(enrolled_ms), ts(updated_ms),
-                device,
+                enrolment_id, plan.id, self.person_ids[person],
+                self.cat_keys[self.first_cat[person]], status, result, theory_score,
+                practice_score, ts(enrolled_ms), ts(updated_ms), device,
             ))
         self.counts["enrolments"] += len(enrolments)
 
@@ -1061,7 +1062,7 @@ class _Builder:
         staff = self.teachers.get(key)
         if staff is None:
             staff = []
-            for _ in range(3):
+            for _n in range(3):
                 name = self.person_name(rng.random() < 0.6, rng.randint(1965, 1992), True)
                 if plan.occ_code:
                     level_digit = rng.choice((1, 2))

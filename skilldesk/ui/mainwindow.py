@@ -10,12 +10,12 @@ from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QListWidget
 from PySide6.QtWidgets import QListWidgetItem
 from PySide6.QtWidgets import QMainWindow
 from PySide6.QtWidgets import QMessageBox
-from PySide6.QtWidgets import QSplitter
 from PySide6.QtWidgets import QStackedWidget
 from PySide6.QtWidgets import QWidget
 
@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setFixedWidth(150)
-        self.nav.setStyleSheet("QListWidget { font-size: 15px; } "
+        self.nav.setStyleSheet("QListWidget { font-size: 15px; outline: 0; } "
                                "QListWidget::item { padding: 10px 12px; }")
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
@@ -73,12 +73,13 @@ class MainWindow(QMainWindow):
                 self.stack.addWidget(page)
         self.nav.currentItemChanged.connect(self._on_nav)
 
-        splitter = QSplitter()
-        splitter.addWidget(self.nav)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self.busy_label = QLabel()
         self.statusBar().addPermanentWidget(self.busy_label)

@@ -161,7 +161,7 @@ class PeopleModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         key = COLUMNS[index.column()][0]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if key == "sex":
                 return _(SEXES.get(row.sex, row.sex))
             if key == "categories":

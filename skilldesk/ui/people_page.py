@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QScrollArea
 from PySide6.QtWidgets import QSplitter
 from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
@@ -78,20 +77,22 @@ class PeoplePage(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in enumerate((90, 48, 100, 175, 115)):
-            self.table.setColumnWidth(column, width)
+        metrics = self.table.fontMetrics()
+        for column, sample in enumerate(("欧阳娜娜娜", "Female", "2000-00-00",
+                                         "000000000000000000", "00000000000")):
+            header_text = self.model.headerData(column, Qt.Orientation.Horizontal)
+            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(header_text))
+            self.table.setColumnWidth(column, width + 24)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         splitter.addWidget(self.table)
 
         self.form = PersonForm(runner, hub)
         self.form.sig_saved.connect(self._on_saved)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
-        scroll.setMinimumWidth(380)
-        splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        self.form.setMinimumWidth(380)
+        splitter.addWidget(self.form)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setSizes([720, 410])
         layout.addWidget(splitter, 1)
 
         QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QMessageBox
 from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QScrollArea
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -84,6 +85,9 @@ class PersonForm(QWidget):
         outer.addWidget(self.title)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # labels above fields: the form stays narrow beside the table
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        form.setVerticalSpacing(4)
         self.edits: dict[str, QLineEdit] = {}
         self.messages: dict[str, FieldMessage] = {}
         for key, label, hint in _LINE_FIELDS:
@@ -98,7 +102,7 @@ class PersonForm(QWidget):
                 self.derived = QLabel()
                 self.derived.setObjectName("derived_from_id")
                 self.derived.setStyleSheet("color: #555;")
-                form.addRow("", self.derived)
+                form.addRow(self.derived)
         self.hukou_type = QComboBox()
         self.hukou_type.addItems(HUKOU_TYPES)
         self.hukou_type.currentIndexChanged.connect(self._on_edited)
@@ -115,7 +119,8 @@ class PersonForm(QWidget):
             box = QCheckBox(_(label))
             box.toggled.connect(self._on_edited)
             self.category_boxes[key] = box
-            grid.addWidget(box, number // 2, number % 2)
+            # one column: long English labels must not be clipped
+            grid.addWidget(box, number, 0)
         categories = QWidget()
         categories.setLayout(grid)
         form.addRow(_("Categories"), self._with_message("categories", categories))
@@ -123,8 +128,16 @@ class PersonForm(QWidget):
         self.notes.setFixedHeight(60)
         self.notes.textChanged.connect(self._on_edited)
         form.addRow(_("Notes"), self.notes)
-        outer.addLayout(form)
+        fields = QWidget()
+        fields.setLayout(form)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(fields)
+        outer.addWidget(scroll, 1)
 
+        # buttons stay visible below the scrolling fields
         buttons = QHBoxLayout()
         self.status = QLabel()
         self.status.setObjectName("form_status")
@@ -139,7 +152,6 @@ class PersonForm(QWidget):
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         outer.addLayout(buttons)
-        outer.addStretch(1)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
@@ -197,7 +209,7 @@ class PersonForm(QWidget):
     def new_person(self) -> None:
         self._person_id = None
         self.title.setText(_("New person"))
-        self.derived.clear()
+        self._show_derived(None, None)
         self.status.clear()
         self._fill(PersonDraft(name="", id_number=""))
         self.edits["name"].setFocus()
@@ -273,7 +285,7 @@ class PersonForm(QWidget):
             self.derived.setText(_("Sex: {sex} · Date of birth: {date}").format(
                 sex=_(SEXES.get(sex, sex)), date=birth_date))
         else:
-            self.derived.clear()
+            self.derived.setText(_("Sex and date of birth are read from the ID number."))
 
     def _show_issues(self, issues: list[FieldIssue]) -> None:
         for key, message in self.messages.items():

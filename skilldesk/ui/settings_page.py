@@ -46,6 +46,7 @@ class SettingsPage(QWidget):
         self.save_button.clicked.connect(self.save)
         row.addWidget(self.save_button)
         group_layout.addLayout(row)
+        group.setMaximumWidth(860)
         layout.addWidget(group)
 
         language = QGroupBox(_("Language"))
@@ -61,6 +62,7 @@ class SettingsPage(QWidget):
         language_layout.addWidget(QLabel(_("Interface language")))
         language_layout.addWidget(self.language, 1)
         language_layout.addWidget(apply)
+        language.setMaximumWidth(860)
         layout.addWidget(language)
         layout.addStretch(1)
         hub.sig_changes.connect(self._on_changes)

@@ -190,7 +190,8 @@ def test_search_indexes_equal_what_the_triggers_produce(built):
     grams = "SELECT gram, seq FROM person_name_gram ORDER BY gram, seq"
     assert db.execute(grams).fetchall() == reference.execute(grams).fetchall()
     for target in (db, reference):
-        target.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, person_fts, instance)")
+        target.execute(
+            "CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, person_fts, instance)")
     instances = "SELECT term, doc, col, offset FROM temp.vocab ORDER BY term, doc, col, offset"
     assert db.execute(instances).fetchall() == reference.execute(instances).fetchall()
     db.execute("INSERT INTO person_fts(person_fts) VALUES ('integrity-check')")
