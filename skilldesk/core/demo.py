@@ -301,10 +301,20 @@ class _Builder:
         # The school "opened" (first roster import) well before its oldest
         # class, which is at most ~630 days old (see _timeline).
         self.opened_ord = self.today_ord - 660
+        # About one class per 40 people for small schools; beyond ~10,000
+        # people the count grows more slowly so that enrolments stay near 10%
+        # of people (1,000,000 people -> ~2,900 classes, ~100,000 enrolments).
+        # At least 12, so that every state appears.
         n_classes = 0 if people == 0 else round(min(people / 40, 60 + people / 350))
         self.n_classes = max(12, n_classes)
         self._work = people + self.n_classes + max(1, people // 10)
         self._buffers: dict[str, list[tuple]] = {}
+        surnames = [s for s, _w in names.SURNAMES]
+        self._surnames = _Weighted(surnames, [w for _s, w in names.SURNAMES])
+        self._surnames_local = _Weighted(surnames, [
+            w * (names.LOCAL_SURNAME_BOOST if s in names.LOCAL_SURNAMES else 1)
+            for s, w in names.SURNAMES
+        ])
 
     # -- ids and time --------------------------------------------------------
 
@@ -387,12 +397,6 @@ class _Builder:
 
     def run(self) -> DemoSummary:
         self.tick(0, LABEL_PEOPLE)
-        surname_values = [s for s, _w in names.SURNAMES]
-        self._surnames = _Weighted(surname_values, [w for _s, w in names.SURNAMES])
-        self._surnames_local = _Weighted(surname_values, [
-            w * (names.LOCAL_SURNAME_BOOST if s in names.LOCAL_SURNAMES else 1)
-            for s, w in names.SURNAMES
-        ])
         self.institution()
         self.catalogue()
         self.employers()
@@ -428,12 +432,12 @@ class _Builder:
         created = self.office_ms(self.opened_ord - 30)
         stamp = self.ts(created)
         contact = self.person_name(False, 1982, True)
-        account = "".join(str(rng.randrange(10)) for _n in range(19))
+        account = f"{rng.randrange(10**18):018d}"
         bulk.insert_rows(self.db, "institution", [(
             self.institution_id, self.institution_name, uscc, "private_school", "320508",
             "江苏省苏州市姑苏区人民路1888号", contact, self.mobile(),
             f"人社民3205080{rng.randrange(10**6):06d}号", "苏州银行姑苏支行",
-            "7" + account[1:], 1, stamp, stamp, self.device,
+            account, 1, stamp, stamp, self.device,
         )])
         # The school's own evaluation site code (certificate positions 8-13).
         self.site_code = f"{rng.randrange(10**6):06d}"
@@ -470,7 +474,8 @@ class _Builder:
 
     def employers(self) -> None:
         rng = self.rng
-        count = max(30, self.n_people // 200)
+        # Capped well below the ~350,000 distinct names the pools can form.
+        count = min(20000, max(30, self.n_people // 200))
         seen: set[str] = set()
         self.employer_list: list[tuple[str, str]] = []
         while len(self.employer_list) < count:
