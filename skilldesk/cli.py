@@ -122,6 +122,8 @@ def cmd_info(args: argparse.Namespace, out: _Output) -> int:
         data = desk.info()
     finally:
         desk.close()
+    Desk.check_file_integrity(path)  # raises DatabaseCorrupt: exit 1 with the advice
+    data["integrity"] = "ok"
     inst = data["institution"]
     lines = [
         _("Database: {path}").format(path=data["db"]),

@@ -38,6 +38,7 @@ def test_init_then_info(capsys, tmp_path):
     assert info["institution"]["name"] == "测试学校"
     assert info["schema_version"] == "0001_initial"
     assert info["counts"]["person"] == 0
+    assert info["integrity"] == "ok"
 
 
 def test_init_with_a_bad_credit_code_exits_1_and_writes_nothing(capsys, tmp_path):
@@ -102,3 +103,14 @@ def test_info_on_a_non_database_exits_1(capsys, tmp_path):
     code, out, _ = run(capsys, "--db", str(bogus), "info", "--json")
     assert code == 1
     assert json.loads(out)["error"]["code"] == "E_NOT_A_DATABASE"
+
+
+def test_info_reports_a_damaged_file(capsys, tmp_path):
+    from tests.storage.test_database import _damage
+
+    db = tmp_path / "damaged.skilldesk"
+    _damage(db)
+    code, out, err = run(capsys, "--db", str(db), "info", "--json")
+    assert code == 1
+    assert json.loads(out)["error"]["code"] == "E_DB_CORRUPT"
+    assert "backup" in err

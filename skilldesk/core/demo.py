@@ -937,10 +937,12 @@ class _Builder:
             enrolment_ids.append(enrolment_id)
             enrolled_ms = roster_ms + j * 180000
             status = "enrolled"
+            withdrawn_on = None
             result = theory_score = practice_score = None
             updated_ms = enrolled_ms
             if leave_after[j] is not None:
                 status = "withdrawn"
+                withdrawn_on = dt.date.fromordinal(past[leave_after[j]][0]).isoformat()
                 updated_ms = self._ms(past[leave_after[j]][0], 17 * 3600)
             elif assessed:
                 draw = rng.random()
@@ -960,7 +962,7 @@ class _Builder:
             results.append((result, theory_score, practice_score))
             self.add("enrolment", (
                 enrolment_id, plan.id, self.person_ids[person],
-                self.cat_keys[self.first_cat[person]], status, result, theory_score,
+                self.cat_keys[self.first_cat[person]], status, withdrawn_on, result, theory_score,
                 practice_score, ts(enrolled_ms), ts(updated_ms), device,
             ))
         self.counts["enrolments"] += len(enrolments)

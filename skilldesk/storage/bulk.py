@@ -61,7 +61,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "class_id", "from_state", "to_state", "at", "user_id", "reason", "device_id",
     ),
     "enrolment": (
-        "id", "class_id", "person_id", "category", "status", "result", "theory_score",
+        "id", "class_id", "person_id", "person_category", "status", "withdrawn_on", "result",
+        "theory_score",
         "practice_score", *_AUDIT,
     ),
     "session": (

@@ -5,6 +5,17 @@ Conventions: every table is STRICT; ids are random UUID text; human codes
 dates are ISO ``YYYY-MM-DD``; timestamps ISO-8601 UTC text; tables that users
 edit carry ``created_at``, ``updated_at`` and ``device_id`` (who changed it last).
 
+Time: every timestamp (``*_at``, ``sign_in``, ``sign_out``) is UTC ISO-8601
+with a ``Z``; a session's ``date`` with ``start_time``/``end_time`` is local
+(Asia/Shanghai) wall-clock time, as printed on the timetable. Faces convert
+for display.
+
+Words that look alike: ``training_class.category`` and ``catalogue_item.category``
+are the Jiangsu A/B/C occupation category; ``enrolment.person_category`` is
+the person's key group (失业人员, 农民工 …) fixed at filing time. The class
+state ``rejected`` means the opening application was refused; claims have
+their own states.
+
 ``person`` also has ``seq INTEGER PRIMARY KEY``: a stable rowid that VACUUM
 cannot renumber, which the external-content FTS index and the name n-gram
 table point to.
@@ -53,7 +64,9 @@ STATEMENTS: list[str] = [
     f"""CREATE TABLE catalogue_item (
         id TEXT PRIMARY KEY,
         catalogue_id TEXT NOT NULL REFERENCES catalogue(id) ON DELETE CASCADE,
-        occupation_code TEXT NOT NULL,
+        item_kind TEXT NOT NULL DEFAULT 'occupation' CHECK (item_kind IN (
+            'occupation','special_ability','training','entrepreneurship','pre_job')),
+        occupation_code TEXT NOT NULL DEFAULT '',
         occupation_name TEXT NOT NULL,
         work_type TEXT NOT NULL DEFAULT '',
         level TEXT NOT NULL,
@@ -62,7 +75,7 @@ STATEMENTS: list[str] = [
         standard_fen INTEGER NOT NULL DEFAULT 0 CHECK (standard_fen >= 0),
         shortage INTEGER NOT NULL DEFAULT 0,
         min_hours INTEGER,{_AUDIT},
-        UNIQUE (catalogue_id, occupation_code, work_type, level)
+        UNIQUE (catalogue_id, item_kind, occupation_code, occupation_name, work_type, level)
     ) STRICT""",
     # -- people: real-name data keyed by ID number --
     f"""CREATE TABLE person (
@@ -156,8 +169,9 @@ STATEMENTS: list[str] = [
         id TEXT PRIMARY KEY,
         class_id TEXT NOT NULL REFERENCES training_class(id) ON DELETE CASCADE,
         person_id TEXT NOT NULL REFERENCES person(id),
-        category TEXT NOT NULL DEFAULT '',
+        person_category TEXT NOT NULL DEFAULT '',
         status TEXT NOT NULL DEFAULT 'enrolled' CHECK (status IN ('enrolled','withdrawn')),
+        withdrawn_on TEXT,
         result TEXT CHECK (result IN ('pass','fail','absent')),
         theory_score REAL,
         practice_score REAL,{_AUDIT},
@@ -214,7 +228,7 @@ STATEMENTS: list[str] = [
         enrolment_id TEXT NOT NULL REFERENCES enrolment(id) ON DELETE CASCADE,
         month_offset INTEGER NOT NULL CHECK (month_offset IN (1, 3, 6)),
         status TEXT NOT NULL CHECK (status IN (
-            'employed','flexible','entrepreneur','unemployed','further_study')),
+            'employed','flexible','entrepreneur','unemployed','further_study','unreachable')),
         employer TEXT NOT NULL DEFAULT '',
         employer_uscc TEXT NOT NULL DEFAULT '',
         contract_date TEXT,

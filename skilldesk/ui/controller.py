@@ -155,11 +155,19 @@ class AppController:
                         on_error=self._on_open_failed)
 
     def _ready(self) -> None:
-        assert self.window is not None
-        if self.path is not None and not self.args.screenshot:
+        assert self.window is not None and self.path is not None
+        if not self.args.screenshot:
             self.prefs.last_db = str(self.path.resolve())
             config.save(self.prefs)
         self._start_window()
+        # the whole-file check takes ~1 s per 100 MB: run it beside, not before, the work
+        path = self.path
+        self.runner.run_side(lambda: Desk.check_file_integrity(path),
+                             on_error=self._on_integrity_failed)
+
+    def _on_integrity_failed(self, exc: BaseException) -> None:
+        log.error("integrity check failed: %s", getattr(exc, "code", type(exc).__name__))
+        show_error(self.window, exc)
 
     def _start_window(self) -> None:
         assert self.window is not None

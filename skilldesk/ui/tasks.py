@@ -39,6 +39,9 @@ class TaskRunner(QObject):
     def __init__(self, desk: Desk | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skilldesk-db")
+        # for slow work that must not hold up the database thread and does not use
+        # the Desk's connection (e.g. the integrity check on its own connection)
+        self._side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skilldesk-side")
         self._desk = desk
         self._pending = 0
         self._worker_ident: int | None = None
@@ -66,6 +69,12 @@ class TaskRunner(QObject):
         """Run ``op(desk)`` on the worker; call back on the GUI thread."""
         self._submit(op, on_done, on_error, needs_desk=True)
 
+    def run_side(self, fn: Callable[[], Any], *, on_done: Callable[[Any], None] | None = None,
+                 on_error: Callable[[BaseException], None] | None = None) -> None:
+        """Run ``fn()`` on the side thread (never the Desk); call back on the GUI thread."""
+        self._submit(lambda _desk: fn(), on_done, on_error, needs_desk=False,
+                     executor=self._side)
+
     def is_worker_thread(self) -> bool:
         return threading.get_ident() == self._worker_ident
 
@@ -73,18 +82,20 @@ class TaskRunner(QObject):
     def busy(self) -> bool:
         return self._pending > 0
 
-    def _submit(self, op: Callable, on_done, on_error, *, needs_desk: bool) -> None:
+    def _submit(self, op: Callable, on_done, on_error, *, needs_desk: bool,
+                executor: ThreadPoolExecutor | None = None) -> None:
         self._pending += 1
         if self._pending == 1:
             self.sig_busy_changed.emit(True)
 
         def work() -> Any:
-            self._worker_ident = threading.get_ident()
+            if executor is None:
+                self._worker_ident = threading.get_ident()
             if needs_desk and self._desk is None:
                 raise RuntimeError("no database is open")
             return op(self._desk)
 
-        future: Future = self._executor.submit(work)
+        future: Future = (executor or self._executor).submit(work)
         future.add_done_callback(lambda f: self._sig_finished.emit((f, on_done, on_error)))
 
     def _deliver(self, payload: tuple) -> None:
@@ -117,3 +128,4 @@ class TaskRunner(QObject):
                 self._desk = None
         self._executor.submit(close, None)
         self._executor.shutdown(wait=True)
+        self._side.shutdown(wait=True, cancel_futures=True)

@@ -368,10 +368,14 @@ def test_enrolments(built):
     assert min(sizes) >= 20 and max(sizes) <= 50
     per_person = Counter(r[0] for r in db.execute("SELECT person_id FROM enrolment"))
     assert max(per_person.values()) <= demo.MAX_CLASSES_PER_PERSON
-    mismatched = _scalar(db, """SELECT count(*) FROM enrolment e WHERE e.category !=
+    mismatched = _scalar(db, """SELECT count(*) FROM enrolment e WHERE e.person_category !=
         (SELECT c.category FROM person_category c WHERE c.person_id = e.person_id
          ORDER BY c.rowid LIMIT 1)""")
     assert mismatched == 0
+    # a withdrawal is dated, and only withdrawals are
+    undated = _scalar(db, """SELECT count(*) FROM enrolment
+        WHERE (status = 'withdrawn') != (withdrawn_on IS NOT NULL)""")
+    assert undated == 0
     # nobody is enrolled before they were registered, and all are 16+ at the start
     early = _scalar(db, """SELECT count(*) FROM enrolment e JOIN person p ON p.id = e.person_id
         WHERE e.created_at < p.created_at""")

@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from skilldesk.core.desk import Desk
 from skilldesk.errors import DatabaseCorrupt
 from skilldesk.errors import NotADatabase
 from skilldesk.errors import SchemaTooNew
@@ -13,6 +14,7 @@ from skilldesk.errors import StorageError
 from skilldesk.storage import migrations
 from skilldesk.storage.database import get_setting
 from skilldesk.storage.database import open_database
+from skilldesk.storage.database import quick_check
 from skilldesk.storage.database import schema_version
 
 DOMAIN_TABLES = {
@@ -72,7 +74,7 @@ def test_a_renamed_spreadsheet_is_not_a_database(tmp_path):
         open_database(fake)
 
 
-def test_a_damaged_database_is_reported_as_corrupt(db_path):
+def _damage(db_path):
     db = open_database(db_path, create=True)
     with db.atomic():
         db.execute("CREATE TABLE filler(x TEXT)")
@@ -84,8 +86,29 @@ def test_a_damaged_database_is_reported_as_corrupt(db_path):
     for offset in range(page * 3, len(data) - page, page * 2):  # scribble over pages
         data[offset + 8: offset + 400] = b"\xff" * 392
     db_path.write_bytes(bytes(data))
+
+
+def test_a_damaged_database_is_reported_as_corrupt(db_path):
+    _damage(db_path)
+    assert quick_check(db_path) != []
+    with pytest.raises(DatabaseCorrupt) as info:
+        Desk.check_file_integrity(db_path)
+    assert "backup" in info.value.user_message()
+
+
+def test_an_intact_database_passes_the_check(db_path):
+    open_database(db_path, create=True).conn.close()
+    assert quick_check(db_path) == []
+    Desk.check_file_integrity(db_path)
+
+
+def test_a_damaged_database_is_never_migrated(db_path, monkeypatch):
+    _damage(db_path)
+    before = db_path.read_bytes()
+    monkeypatch.setattr(migrations.MIGRATIONS, "pending", lambda db: ["pretend"])
     with pytest.raises(DatabaseCorrupt):
         open_database(db_path)
+    assert db_path.read_bytes() == before
 
 
 def test_op_log_is_append_only(db_path):

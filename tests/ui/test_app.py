@@ -87,3 +87,25 @@ def test_screenshot_of_a_missing_database_fails_cleanly(tmp_path):
     assert result.returncode == 1
     assert "不存在" in result.stderr  # Chinese is the default language
     assert not out.exists()
+
+
+def test_a_damaged_database_is_reported_after_start_up(qtbot, qapp, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.storage.test_database import _damage
+
+    db = tmp_path / "damaged.skilldesk"
+    _damage(db)
+    args = parse_args(["--db", str(db), "--no-crash-dialog"])
+    controller = AppController(qapp, args, i18n_prefs(), tmp_path / "log.txt")
+    controller._open(db, create=False)
+
+    def warning_shown():
+        return [w for w in qapp.topLevelWidgets()
+                if isinstance(w, QMessageBox) and w.isVisible() and "backup" in w.text()]
+
+    qtbot.waitUntil(lambda: bool(warning_shown()), timeout=10_000)
+    for box in warning_shown():
+        box.close()
+    controller.runner.shutdown()
+    controller.window.close()
