@@ -3,7 +3,7 @@
 Everything here is plain data: weights are rough shares, good enough for
 demo rosters to look like real Suzhou rosters (common surnames dominate,
 about a third of trainees come from other provinces, and so on).  Nothing
-here is policy: the subsidy figures the demo needs live in ``core.demo``
+here is policy: the subsidy figures the demo needs live in ``core.demo_reference``
 next to the DOMAIN.md reference they come from.
 """
 

@@ -210,7 +210,6 @@ class AppController:
         page = self.window.current_page_key() if self.window else None
         self._show_window(page)  # rebuilt with every string in the new language
         self._start_window()
-        self.hub.sig_language_changed.emit()
 
     # -- screenshots ---------------------------------------------------------------------------
 

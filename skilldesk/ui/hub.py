@@ -10,4 +10,3 @@ class Hub(QObject):
     # (Changes, initiator): pages refresh what the flags say, and skip refreshing
     # themselves when they were the initiator and already show the new state.
     sig_changes = Signal(object, object)
-    sig_language_changed = Signal()

@@ -12,7 +12,6 @@ timer and its Cancel button calls ``progress.cancel()``; the op then raises
 from __future__ import annotations
 
 import logging
-import threading
 from concurrent.futures import Future
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -33,7 +32,7 @@ Op = Callable[[Desk], Any]
 class TaskRunner(QObject):
     """Owns the Desk and the one thread allowed to use it."""
 
-    _sig_finished = Signal(object)  # (callback, argument) delivered on the GUI thread
+    _sig_finished = Signal(object)  # (future, on_done, on_error), delivered on the GUI thread
     sig_busy_changed = Signal(bool)
 
     def __init__(self, desk: Desk | None = None, parent: QObject | None = None) -> None:
@@ -44,7 +43,6 @@ class TaskRunner(QObject):
         self._side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skilldesk-side")
         self._desk = desk
         self._pending = 0
-        self._worker_ident: int | None = None
         self._sig_finished.connect(self._deliver)
 
     @property
@@ -57,7 +55,7 @@ class TaskRunner(QObject):
 
     def open_desk(self, opener: Callable[[], Desk], *, on_done: Callable[[Desk], None],
                   on_error: Callable[[BaseException], None]) -> None:
-        """Open the database on the worker thread (integrity check included)."""
+        """Open the database on the worker thread (pending migrations included)."""
         def op(_: Desk | None) -> Desk:
             desk = opener()
             self._desk = desk
@@ -75,13 +73,6 @@ class TaskRunner(QObject):
         self._submit(lambda _desk: fn(), on_done, on_error, needs_desk=False,
                      executor=self._side)
 
-    def is_worker_thread(self) -> bool:
-        return threading.get_ident() == self._worker_ident
-
-    @property
-    def busy(self) -> bool:
-        return self._pending > 0
-
     def _submit(self, op: Callable, on_done, on_error, *, needs_desk: bool,
                 executor: ThreadPoolExecutor | None = None) -> None:
         self._pending += 1
@@ -89,8 +80,6 @@ class TaskRunner(QObject):
             self.sig_busy_changed.emit(True)
 
         def work() -> Any:
-            if executor is None:
-                self._worker_ident = threading.get_ident()
             if needs_desk and self._desk is None:
                 raise RuntimeError("no database is open")
             return op(self._desk)

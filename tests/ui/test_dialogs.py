@@ -1,0 +1,66 @@
+"""First-run set-up, progress with cancel, and the crash handler."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QPushButton
+
+from skilldesk import logging_setup
+from skilldesk.core.progress import Progress
+from skilldesk.ui import errors as ui_errors
+from skilldesk.ui.setup_dialog import SetupDialog
+from skilldesk.ui.widgets import ProgressDialog
+
+
+def test_setup_refuses_a_bad_credit_code_then_accepts(qtbot):
+    dialog = SetupDialog()
+    qtbot.addWidget(dialog)
+    dialog.form.edits["name"].setText("苏州市吴中区新开职业培训学校")
+    dialog.form.edits["uscc"].setText("52320506MJ000000XX")
+    dialog.create_button.click()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    message = dialog.form.messages["uscc"]
+    assert not message.isHidden() and message.text()
+    dialog.form.edits["uscc"].setText("91110000600037341L")
+    dialog.create_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.choice == "create"
+    assert dialog.form.draft().uscc == "91110000600037341L"
+
+
+def test_setup_offers_the_demo_instead(qtbot):
+    dialog = SetupDialog()
+    qtbot.addWidget(dialog)
+    dialog.demo_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.choice == "demo"
+
+
+def test_progress_dialog_follows_the_worker_and_cancel_reaches_it(qtbot):
+    progress = Progress()
+    dialog = ProgressDialog(progress, "demo")
+    qtbot.addWidget(dialog)
+    progress.update(30, 120, "Creating people")
+    qtbot.waitUntil(lambda: dialog.value() == 30 and dialog.maximum() == 120, timeout=2000)
+    assert dialog.labelText() == "Creating people"
+    dialog.show()
+    dialog.findChild(QPushButton).click()  # what the user's click on 取消 does
+    assert progress.cancelled
+    dialog.finish()
+
+
+def test_crash_handler_logs_the_traceback_before_anything_else(qtbot, tmp_path):
+    log_path = logging_setup.setup()
+    ui_errors.install_crash_handler(log_path, show_dialog=False)
+    try:
+        raise ZeroDivisionError("boom in a slot")
+    except ZeroDivisionError:
+        sys.excepthook(*sys.exc_info())
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = log_path.read_text(encoding="utf-8")
+    assert "ZeroDivisionError: boom in a slot" in text
+    assert "unexpected exception" in text
+    sys.excepthook = sys.__excepthook__
