@@ -69,27 +69,33 @@ class AppController:
     # -- start-up ------------------------------------------------------------------------
 
     def run(self) -> int:
+        if not self.start():
+            self.runner.shutdown()
+            return self.exit_code
+        code = self.app.exec()
+        self.runner.shutdown()
+        return self.exit_code or code
+
+    def start(self) -> bool:
+        """Pick the database (first-run set-up if there is none) and start opening
+        it; False when there is nothing to run (set-up cancelled, or an error)."""
         path, mode = target_database(self.args, self.prefs)
         if mode == "setup":
             if self.args.screenshot:
-                return self._fail(_("The database {path} does not exist.").format(path=path))
+                self._fail(_("The database {path} does not exist.").format(path=path))
+                return False
             dialog = SetupDialog()
             if dialog.exec() != QDialog.DialogCode.Accepted:
-                return 0
+                return False
             if dialog.choice == "demo":
                 path, mode = paths.demo_db_path(), "demo"
             else:
                 draft = dialog.form.draft()
                 self._open(path, create=True,
                            then=lambda desk: desk.institution.create(draft))
-                return self._exec()
+                return True
         self._open(path, create=(mode == "demo"), demo=(mode == "demo"))
-        return self._exec()
-
-    def _exec(self) -> int:
-        code = self.app.exec()
-        self.runner.shutdown()
-        return self.exit_code or code
+        return True
 
     def _open(self, path: Path, *, create: bool, demo: bool = False, then=None) -> None:
         self.path = path

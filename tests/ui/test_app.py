@@ -109,3 +109,58 @@ def test_a_damaged_database_is_reported_after_start_up(qtbot, qapp, tmp_path):
         box.close()
     controller.runner.shutdown()
     controller.window.close()
+
+
+class _FakeSetup:
+    """Stands in for the modal set-up dialog: answers as a user would."""
+
+    answer = ("create", None)
+
+    def __init__(self, parent=None):
+        from skilldesk.ui.institution_form import InstitutionForm
+
+        self.choice, draft = self.answer
+        self.form = InstitutionForm()
+        if draft is not None:
+            self.form.edits["name"].setText(draft[0])
+            self.form.edits["uscc"].setText(draft[1])
+
+    def exec(self):
+        from PySide6.QtWidgets import QDialog
+
+        return QDialog.DialogCode.Accepted
+
+
+def _first_run(qtbot, qapp, tmp_path, monkeypatch, answer):
+    from skilldesk.ui import controller as controller_module
+
+    monkeypatch.setattr(controller_module, "SetupDialog", _FakeSetup)
+    monkeypatch.setattr(_FakeSetup, "answer", answer)
+    monkeypatch.setenv("SKILLDESK_HOME", str(tmp_path / "home"))
+    args = parse_args(["--no-crash-dialog"])
+    controller = AppController(qapp, args, i18n_prefs(), tmp_path / "log.txt")
+    assert controller.start()
+    return controller
+
+
+def test_first_run_creates_the_institution_database(qtbot, qapp, tmp_path, monkeypatch):
+    from skilldesk import paths
+
+    controller = _first_run(qtbot, qapp, tmp_path, monkeypatch,
+                            ("create", ("苏州市相城区新学校", "91110000600037341L")))
+    qtbot.waitUntil(lambda: controller.window.people_page.model.total == 0, timeout=10_000)
+    assert controller.path == paths.default_db_path()
+    qtbot.waitUntil(lambda: controller.window.windowTitle().startswith("苏州市相城区新学校"),
+                    timeout=10_000)
+    controller.runner.shutdown()
+    controller.window.close()
+
+
+def test_first_run_can_choose_the_demo(qtbot, qapp, tmp_path, monkeypatch):
+    from skilldesk import paths
+
+    controller = _first_run(qtbot, qapp, tmp_path, monkeypatch, ("demo", None))
+    qtbot.waitUntil(lambda: controller.window.people_page.model.total == 2000, timeout=30_000)
+    assert controller.path == paths.demo_db_path()
+    controller.runner.shutdown()
+    controller.window.close()
