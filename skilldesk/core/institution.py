@@ -10,6 +10,8 @@ from skilldesk.core.changes import Changes
 from skilldesk.core.models import INSTITUTION_KINDS
 from skilldesk.core.models import Institution
 from skilldesk.core.models import InstitutionDraft
+from skilldesk.core.validation import check_optional
+from skilldesk.core.validation import issue_from
 from skilldesk.errors import Conflict
 from skilldesk.errors import FieldIssue
 from skilldesk.errors import NotFound
@@ -24,29 +26,19 @@ if TYPE_CHECKING:
 _FIELDS = ("name", "uscc", "kind", "district", "address", "contact_name", "contact_phone")
 
 
-def _issue_from(field: str, problem: identifiers.IdentifierProblem) -> FieldIssue:
-    return FieldIssue(field, problem.code, problem.msgid, dict(problem.params), problem.severity)
-
-
 def validate(draft: InstitutionDraft) -> tuple[InstitutionDraft, list[FieldIssue]]:
     """Return the normalised draft and every problem found (empty = valid)."""
     issues: list[FieldIssue] = []
     name = draft.name.strip()
     if not name:
         issues.append(FieldIssue("name", "NAME_EMPTY", N_("Enter the institution's name.")))
-    uscc = identifiers.check_uscc(draft.uscc)
+    uscc = identifiers.check_uscc(draft.uscc)  # required: empty is a problem too
     if isinstance(uscc, identifiers.IdentifierProblem):
-        issues.append(_issue_from("uscc", uscc))
+        issues.append(issue_from("uscc", uscc))
         uscc = draft.uscc.strip()
     if draft.kind not in INSTITUTION_KINDS:
         issues.append(FieldIssue("kind", "KIND_UNKNOWN", N_("Choose the type of institution.")))
-    phone = draft.contact_phone.strip()
-    if phone:
-        checked = identifiers.check_mobile(phone)
-        if isinstance(checked, identifiers.IdentifierProblem):
-            issues.append(_issue_from("contact_phone", checked))
-        else:
-            phone = checked
+    phone = check_optional("contact_phone", draft.contact_phone, identifiers.check_mobile, issues)
     normalised = InstitutionDraft(
         name=name, uscc=uscc, kind=draft.kind, district=draft.district.strip(),
         address=draft.address.strip(), contact_name=draft.contact_name.strip(),

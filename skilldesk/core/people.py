@@ -13,6 +13,8 @@ from skilldesk.core.models import PeoplePage
 from skilldesk.core.models import Person
 from skilldesk.core.models import PersonDraft
 from skilldesk.core.models import PersonRow
+from skilldesk.core.validation import check_optional
+from skilldesk.core.validation import issue_from
 from skilldesk.errors import FieldIssue
 from skilldesk.errors import NotFound
 from skilldesk.errors import ValidationError
@@ -36,10 +38,6 @@ _QUERY_NOISE = re.compile(r"[\s\-]+")
 def normalize_query(text: str) -> str:
     """What the user typed → what the index holds (half-width, no spaces, upper X)."""
     return _QUERY_NOISE.sub("", to_halfwidth(text)).upper()
-
-
-def _problem_issue(field: str, problem: identifiers.IdentifierProblem) -> FieldIssue:
-    return FieldIssue(field, problem.code, problem.msgid, dict(problem.params), problem.severity)
 
 
 class PeopleService:
@@ -103,9 +101,9 @@ class PeopleService:
 
         checked = identifiers.check_id_number(draft.id_number)
         if isinstance(checked, identifiers.IdentifierProblem):
-            issues.append(_problem_issue("id_number", checked))
+            issues.append(issue_from("id_number", checked))
         else:
-            issues.extend(_problem_issue("id_number", w) for w in checked.warnings)
+            issues.extend(issue_from("id_number", w) for w in checked.warnings)
             fields.update(id_number=checked.value, id_type=str(checked.kind),
                           sex=checked.sex, birth_date=checked.birth_date.isoformat())
             other = sql.id_by_id_number(self._desk.db, checked.value)
@@ -114,23 +112,9 @@ class PeopleService:
                     "Another person already has this ID number; search for it "
                     "instead of adding the person twice.")))
 
-        phone = draft.phone.strip()
-        if phone:
-            mobile = identifiers.check_mobile(phone)
-            if isinstance(mobile, identifiers.IdentifierProblem):
-                issues.append(_problem_issue("phone", mobile))
-            else:
-                phone = mobile
-        fields["phone"] = phone
-
-        uscc = draft.employer_uscc.strip()
-        if uscc:
-            code = identifiers.check_uscc(uscc)
-            if isinstance(code, identifiers.IdentifierProblem):
-                issues.append(_problem_issue("employer_uscc", code))
-            else:
-                uscc = code
-        fields["employer_uscc"] = uscc
+        fields["phone"] = check_optional("phone", draft.phone, identifiers.check_mobile, issues)
+        fields["employer_uscc"] = check_optional(
+            "employer_uscc", draft.employer_uscc, identifiers.check_uscc, issues)
 
         for key in _TEXT_FIELDS:
             fields[key] = getattr(draft, key).strip()

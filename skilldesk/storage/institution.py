@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from skilldesk.storage.rows import update_row
+
 COUNTED_TABLES = (
     "person", "training_class", "enrolment", "session", "attendance", "inspection",
     "certificate", "employment_followup", "catalogue_item", "claim", "op_log",
@@ -23,10 +25,7 @@ def insert(db: Database, record: dict) -> None:
 
 
 def update(db: Database, institution_id: str, fields: dict) -> None:
-    db.execute(
-        "UPDATE institution SET " + ", ".join(f"{k} = ?" for k in fields) + " WHERE id = ?",
-        [*fields.values(), institution_id],
-    )
+    update_row(db, "institution", institution_id, fields)
 
 
 def row_counts(db: Database) -> dict[str, int]:

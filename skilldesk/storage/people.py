@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from skilldesk.storage.rows import update_row
+
 _ROW_COLUMNS = (
     "p.seq, p.id, p.name, p.sex, p.birth_date, p.id_number, p.phone, "
     "(SELECT group_concat(category, ',') FROM person_category c WHERE c.person_id = p.id)"
@@ -96,11 +98,7 @@ def insert(db: Database, record: dict) -> None:
 
 
 def update(db: Database, person_id: str, fields: dict) -> None:
-    # Column names come from the core's fixed field list, never from input.
-    db.execute(
-        "UPDATE person SET " + ", ".join(f"{k} = ?" for k in fields) + " WHERE id = ?",
-        [*fields.values(), person_id],
-    )
+    update_row(db, "person", person_id, fields)
 
 
 def replace_categories(

@@ -28,6 +28,14 @@ _AUDIT = """
     updated_at TEXT NOT NULL,
     device_id TEXT NOT NULL"""
 
+# Every 1- and 2-character substring of the new name (positions from gram_position).
+_INSERT_NAME_GRAMS = """INSERT OR IGNORE INTO person_name_gram(gram, seq)
+            SELECT substr(new.name, p, 1), new.seq FROM gram_position
+            WHERE p <= length(new.name)
+            UNION
+            SELECT substr(new.name, p, 2), new.seq FROM gram_position
+            WHERE p < length(new.name);"""
+
 STATEMENTS: list[str] = [
     # -- settings of this database (device id, schema facts, preferences) --
     """CREATE TABLE setting (
@@ -362,24 +370,14 @@ STATEMENTS: list[str] = [
     """INSERT INTO gram_position(p)
        VALUES (1),(2),(3),(4),(5),(6),(7),(8),(9),(10),(11),(12),(13),(14),(15),(16),
               (17),(18),(19),(20),(21),(22),(23),(24),(25),(26),(27),(28),(29),(30),(31),(32)""",
-    """CREATE TRIGGER person_gram_ai AFTER INSERT ON person BEGIN
-        INSERT OR IGNORE INTO person_name_gram(gram, seq)
-            SELECT substr(new.name, p, 1), new.seq FROM gram_position
-            WHERE p <= length(new.name)
-            UNION
-            SELECT substr(new.name, p, 2), new.seq FROM gram_position
-            WHERE p < length(new.name);
+    f"""CREATE TRIGGER person_gram_ai AFTER INSERT ON person BEGIN
+        {_INSERT_NAME_GRAMS}
     END""",
     """CREATE TRIGGER person_gram_ad AFTER DELETE ON person BEGIN
         DELETE FROM person_name_gram WHERE seq = old.seq;
     END""",
-    """CREATE TRIGGER person_gram_au AFTER UPDATE OF name ON person BEGIN
+    f"""CREATE TRIGGER person_gram_au AFTER UPDATE OF name ON person BEGIN
         DELETE FROM person_name_gram WHERE seq = old.seq;
-        INSERT OR IGNORE INTO person_name_gram(gram, seq)
-            SELECT substr(new.name, p, 1), new.seq FROM gram_position
-            WHERE p <= length(new.name)
-            UNION
-            SELECT substr(new.name, p, 2), new.seq FROM gram_position
-            WHERE p < length(new.name);
+        {_INSERT_NAME_GRAMS}
     END""",
 ]

@@ -10,7 +10,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QFormLayout
 from PySide6.QtWidgets import QLineEdit
-from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from skilldesk.core.institution import validate
@@ -21,7 +20,7 @@ from skilldesk.core.models import InstitutionDraft
 from skilldesk.errors import FieldIssue
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
-from skilldesk.ui.widgets import FieldMessage
+from skilldesk.ui.widgets import FieldMessages
 
 _LINE_FIELDS = [
     ("name", N_("Institution name"), N_("as on the licence")),
@@ -40,7 +39,7 @@ class InstitutionForm(QWidget):
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.edits: dict[str, QLineEdit] = {}
-        self.messages: dict[str, FieldMessage] = {}
+        self.messages = FieldMessages("institution_message_")
         for key, label, hint in _LINE_FIELDS:
             edit = QLineEdit()
             edit.setObjectName(f"institution_{key}")
@@ -48,30 +47,18 @@ class InstitutionForm(QWidget):
                 edit.setPlaceholderText(_(hint))
             edit.textEdited.connect(self._on_edited)
             self.edits[key] = edit
-            form.addRow(_(label), self._with_message(key, edit))
+            form.addRow(_(label), self.messages.wrap(key, edit))
         self.kind = QComboBox()
         for key, label in INSTITUTION_KINDS.items():
             self.kind.addItem(_(label), key)
         self.kind.currentIndexChanged.connect(self._on_edited)
-        form.insertRow(2, _("Type"), self._with_message("kind", self.kind))
+        form.insertRow(2, _("Type"), self.messages.wrap("kind", self.kind))
         self.district = QComboBox()
         self.district.addItem("", "")
         for code, name in SUZHOU_DISTRICTS.items():
             self.district.addItem(name, code)
         self.district.currentIndexChanged.connect(self._on_edited)
         form.insertRow(3, _("District"), self.district)
-
-    def _with_message(self, key: str, widget: QWidget) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(widget)
-        message = FieldMessage()
-        message.setObjectName(f"institution_message_{key}")
-        layout.addWidget(message)
-        self.messages[key] = message
-        return box
 
     def draft(self) -> InstitutionDraft:
         return InstitutionDraft(
@@ -96,11 +83,10 @@ class InstitutionForm(QWidget):
         return issues
 
     def show_issues(self, issues: list[FieldIssue]) -> None:
-        for key, message in self.messages.items():
-            message.show_issues([i for i in issues if i.field == key])
+        self.messages.show(issues)
 
     def _on_edited(self, *_args) -> None:
-        # Only re-check fields already flagged, so the form doesn't shout while typing.
-        if any(m.text() for m in self.messages.values()):
+        # Re-check only once something was flagged, so the form doesn't shout while typing.
+        if self.messages.any_shown():
             self.check()
         self.sig_edited.emit()

@@ -42,7 +42,7 @@ from skilldesk.i18n import _
 from skilldesk.ui.errors import show_error
 from skilldesk.ui.hub import Hub
 from skilldesk.ui.tasks import TaskRunner
-from skilldesk.ui.widgets import FieldMessage
+from skilldesk.ui.widgets import FieldMessages
 
 HUKOU_TYPES = ["", "农业", "非农业"]
 EDUCATION_LEVELS = ["", "小学", "初中", "高中", "中专", "技校", "大专", "本科", "研究生"]
@@ -89,7 +89,7 @@ class PersonForm(QWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         form.setVerticalSpacing(4)
         self.edits: dict[str, QLineEdit] = {}
-        self.messages: dict[str, FieldMessage] = {}
+        self.messages = FieldMessages("message_")
         for key, label, hint in _LINE_FIELDS:
             edit = QLineEdit()
             edit.setObjectName(f"field_{key}")
@@ -97,7 +97,7 @@ class PersonForm(QWidget):
                 edit.setPlaceholderText(_(hint))
             edit.textEdited.connect(self._on_edited)
             self.edits[key] = edit
-            form.addRow(_(label), self._with_message(key, edit))
+            form.addRow(_(label), self.messages.wrap(key, edit))
             if key == "id_number":
                 self.derived = QLabel()
                 self.derived.setObjectName("derived_from_id")
@@ -123,7 +123,7 @@ class PersonForm(QWidget):
             grid.addWidget(box, number, 0)
         categories = QWidget()
         categories.setLayout(grid)
-        form.addRow(_("Categories"), self._with_message("categories", categories))
+        form.addRow(_("Categories"), self.messages.wrap("categories", categories))
         self.notes = QPlainTextEdit()
         self.notes.setFixedHeight(60)
         self.notes.textChanged.connect(self._on_edited)
@@ -154,18 +154,6 @@ class PersonForm(QWidget):
         outer.addLayout(buttons)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-
-    def _with_message(self, key: str, widget: QWidget) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(widget)
-        message = FieldMessage()
-        message.setObjectName(f"message_{key}")
-        layout.addWidget(message)
-        self.messages[key] = message
-        return box
 
     # -- state ----------------------------------------------------------------------
 
@@ -288,8 +276,7 @@ class PersonForm(QWidget):
             self.derived.setText(_("Sex and date of birth are read from the ID number."))
 
     def _show_issues(self, issues: list[FieldIssue]) -> None:
-        for key, message in self.messages.items():
-            message.show_issues([i for i in issues if i.field == key])
+        self.messages.show(issues)
 
     def save(self) -> None:
         if not self.is_dirty():

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QProgressDialog
+from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from skilldesk.core.progress import Progress
@@ -34,6 +35,38 @@ class FieldMessage(QLabel):
         self.setStyleSheet(ERROR_STYLE if has_error else WARNING_STYLE)
         self.setText("\n".join(i.message() for i in issues))
         self.show()
+
+
+class FieldMessages:
+    """The message lines of one form, keyed by field name."""
+
+    def __init__(self, prefix: str) -> None:
+        self._prefix = prefix
+        self.by_field: dict[str, FieldMessage] = {}
+
+    def wrap(self, field: str, widget: QWidget) -> QWidget:
+        """*widget* with its (hidden) message line under it, for a form row."""
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(widget)
+        message = FieldMessage()
+        message.setObjectName(f"{self._prefix}{field}")
+        layout.addWidget(message)
+        self.by_field[field] = message
+        return box
+
+    def show(self, issues: list[FieldIssue]) -> None:
+        """Show each issue under its field; clear the others."""
+        for field, message in self.by_field.items():
+            message.show_issues([i for i in issues if i.field == field])
+
+    def any_shown(self) -> bool:
+        return any(m.text() for m in self.by_field.values())
+
+    def __getitem__(self, field: str) -> FieldMessage:
+        return self.by_field[field]
 
 
 class ProgressDialog(QProgressDialog):
