@@ -10,6 +10,7 @@ import pytest
 
 from skilldesk import __version__
 from skilldesk.cli import main
+from skilldesk.storage import migrations
 
 GOOD_USCC = "91110000600037341L"
 
@@ -36,7 +37,7 @@ def test_init_then_info(capsys, tmp_path):
     info = json.loads(out)
     assert code == 0
     assert info["institution"]["name"] == "测试学校"
-    assert info["schema_version"] == "0001_initial"
+    assert info["schema_version"] == migrations.latest_name()
     assert info["counts"]["person"] == 0
     assert info["integrity"] == "ok"
 

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from skilldesk.storage import schema_v1
+from skilldesk.storage import schema_v2
 
 MIGRATIONS = Migrations("skilldesk")
 _NAMES: list[str] = []
@@ -28,6 +29,14 @@ def m0001_initial(db: Database) -> None:
     attendance, inspections, certificates, follow-up, claims, attachments,
     users, the operation log, and the people search indexes."""
     for statement in schema_v1.STATEMENTS:
+        db.execute(statement)
+
+
+@migration("0002_roster_import")
+def m0002_roster_import(db: Database) -> None:
+    """Roster import: more person fields found on rosters, import batches that
+    can be undone, and column mappings remembered per header layout."""
+    for statement in schema_v2.STATEMENTS:
         db.execute(statement)
 
 
