@@ -49,6 +49,8 @@ def compact(s: str) -> str:
     Whitespace inside the value goes too ("3205 0119 …"): identifiers never
     contain spaces, and people group digits to read them back.
     """
+    if s.isascii() and s.isalnum():  # the usual, clean value: nothing to do (fast path)
+        return s
     s = to_halfwidth(s)
     return "".join(ch for ch in s if not ch.isspace() and ch not in _INVISIBLE)
 

