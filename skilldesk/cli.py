@@ -24,9 +24,12 @@ from skilldesk.core.institution import validate as validate_institution
 from skilldesk.core.models import INSTITUTION_KINDS
 from skilldesk.core.models import InstitutionDraft
 from skilldesk.core.progress import Progress
+from skilldesk.core.roster_export import export_roster
+from skilldesk.core.roster_import import NoRosterFound
 from skilldesk.errors import SkilldeskError
 from skilldesk.errors import ValidationError
 from skilldesk.i18n import _
+from skilldesk.imports.reader import FileRefused
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -135,6 +138,93 @@ def cmd_info(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
+def _import_document(counts: dict, committed: bool, errors: list, warnings: list) -> dict:
+    return {"rows": counts.get("rows", 0), "new": counts.get("new", 0),
+            "updated": counts.get("updated", 0), "unchanged": counts.get("unchanged", 0),
+            "invalid": counts.get("invalid", 0), "committed": committed,
+            "errors": errors, "warnings": warnings}
+
+
+def cmd_import_roster(args: argparse.Namespace, out: _Output) -> int:
+    path = _db_path(args, paths.default_db_path)
+    progress = _StderrProgress(enabled=not out.as_json)
+    desk = Desk.open(path)
+    try:
+        try:
+            preview = desk.roster.preview(args.file, sheet=args.sheet, class_code=args.class_code,
+                                          progress=progress)
+        except (FileRefused, NoRosterFound) as exc:
+            reason = getattr(exc, "reason", exc.code)
+            doc = _import_document({}, False, [{"row": 0, "column": "", "code": reason,
+                                                "message": exc.user_message()}], [])
+            print(_("Error: {message}").format(message=exc.user_message()), file=sys.stderr)
+            if out.as_json:
+                out.result(doc, "")
+            return EXIT_PROBLEMS
+        result = None
+        if not args.dry_run:
+            result = desk.roster.commit(preview, strict=args.strict, progress=progress)
+    finally:
+        desk.close()
+    progress.finish()
+    counts = result.counts if result else preview.counts
+    committed = bool(result and result.committed)
+    doc = _import_document(counts, committed,
+                           [i.as_json() for i in preview.issues("error")],
+                           [i.as_json() for i in preview.issues("warning")])
+    if result and result.batch_id:
+        doc["batch"] = result.batch_id
+    lines = [_("{rows} rows: {new} new, {updated} updated, {unchanged} unchanged, "
+               "{invalid} invalid.").format(**counts)]
+    for code, message, count, rows in preview.grouped("error"):
+        shown = "、".join(str(r) for r in rows[:10]) + ("…" if len(rows) > 10 else "")
+        lines.append(_("  {count} × {message} (rows {rows})").format(
+            count=count, message=message, rows=shown))
+    if args.dry_run:
+        lines.append(_("Dry run: nothing was saved."))
+    elif committed:
+        lines.append(_("Saved as import {batch}.").format(batch=result.batch_id))
+    else:
+        lines.append(_("Nothing was saved (--strict and some rows are invalid)."))
+    out.result(doc, "\n".join(lines))
+    return EXIT_PROBLEMS if counts["invalid"] else EXIT_OK
+
+
+def cmd_export_roster(args: argparse.Namespace, out: _Output) -> int:
+    path = _db_path(args, paths.default_db_path)
+    desk = Desk.open(path, readonly=True)
+    try:
+        count = export_roster(desk, args.out, class_code=args.class_code, query=args.query or "")
+    finally:
+        desk.close()
+    out.result({"out": str(args.out), "people": count},
+               _("{count} people written to {path}.").format(count=count, path=args.out))
+    return EXIT_OK
+
+
+def cmd_import_undo(args: argparse.Namespace, out: _Output) -> int:
+    desk = Desk.open(_db_path(args, paths.default_db_path))
+    try:
+        desk.roster.undo(args.batch)
+    finally:
+        desk.close()
+    out.result({"batch": args.batch, "undone": True},
+               _("Import {batch} was undone.").format(batch=args.batch))
+    return EXIT_OK
+
+
+def cmd_import_list(args: argparse.Namespace, out: _Output) -> int:
+    desk = Desk.open(_db_path(args, paths.default_db_path), readonly=True)
+    try:
+        batches = desk.roster.batches()
+    finally:
+        desk.close()
+    lines = [f"{b['id']}  {b['at']}  {b['file_name']}  {b['state']}  "
+             f"+{b['new']} ~{b['updated']} ={b['unchanged']} !{b['invalid']}" for b in batches]
+    out.result({"batches": batches}, "\n".join(lines) or _("No imports yet."))
+    return EXIT_OK
+
+
 class _StderrProgress(Progress):
     """Progress printed on stderr for people watching a long command."""
 
@@ -184,6 +274,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     info = commands.add_parser("info", parents=[common], help="schema version, institution, counts")
     info.set_defaults(handler=cmd_info)
+
+    imports = commands.add_parser("import", parents=[common], help="import from files")
+    import_kinds = imports.add_subparsers(dest="kind", metavar="KIND", required=True)
+    roster = import_kinds.add_parser("roster", parents=[common],
+                                     help="a roster (花名册): .xlsx .xls .ods .csv")
+    roster.add_argument("file", type=Path)
+    roster.add_argument("--class", dest="class_code", metavar="CODE",
+                        help="enrol the people into this class")
+    roster.add_argument("--sheet", help="the sheet to read (default: the one that looks like a roster)")
+    roster.add_argument("--dry-run", action="store_true", help="check only, save nothing")
+    roster.add_argument("--strict", action="store_true",
+                        help="save nothing if any row is invalid")
+    roster.set_defaults(handler=cmd_import_roster)
+    undo = import_kinds.add_parser("undo", parents=[common], help="undo an import batch")
+    undo.add_argument("batch")
+    undo.set_defaults(handler=cmd_import_undo)
+    listing = import_kinds.add_parser("list", parents=[common], help="recent import batches")
+    listing.set_defaults(handler=cmd_import_list)
+
+    exports = commands.add_parser("export", parents=[common], help="export to files")
+    export_kinds = exports.add_subparsers(dest="kind", metavar="KIND", required=True)
+    roster_out = export_kinds.add_parser("roster", parents=[common],
+                                         help="a class roster or people list to .xlsx/.csv")
+    roster_out.add_argument("--class", dest="class_code", metavar="CODE")
+    roster_out.add_argument("--query", help="only people matching this search")
+    roster_out.add_argument("--out", required=True, type=Path)
+    roster_out.set_defaults(handler=cmd_export_roster)
     return parser
 
 

@@ -51,6 +51,8 @@ def _modules(layer: str) -> list[Path]:
 FORBIDDEN = {
     "storage": ("skilldesk.core", "skilldesk.ui", "PySide6"),
     "rules": ("skilldesk.core", "skilldesk.storage", "skilldesk.ui", "PySide6"),
+    "imports": ("skilldesk.core", "skilldesk.storage", "skilldesk.ui", "PySide6"),
+    "export": ("skilldesk.core", "skilldesk.storage", "skilldesk.ui", "PySide6"),
     "core": ("skilldesk.ui", "PySide6"),
 }
 

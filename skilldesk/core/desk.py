@@ -22,6 +22,7 @@ from skilldesk.core.progress import Progress
 from skilldesk.errors import DatabaseCorrupt
 from skilldesk.core.institution import InstitutionService
 from skilldesk.core.people import PeopleService
+from skilldesk.core.roster_import import RosterImportService
 from skilldesk.storage import database
 from skilldesk.storage import institution as institution_sql
 from skilldesk.storage import oplog
@@ -35,6 +36,7 @@ class Desk:
         self.device_id = database.get_setting(db, "device_id") or ""
         self.people = PeopleService(self)
         self.institution = InstitutionService(self)
+        self.roster = RosterImportService(self)
 
     @classmethod
     def open(

@@ -35,6 +35,21 @@ _TEXT_FIELDS = ("hukou_address", "hukou_type", "education", "employer", "notes")
 _QUERY_NOISE = re.compile(r"[\s\-]+")
 
 
+def check_name(raw: str) -> tuple[str, FieldIssue | None]:
+    """The name with spaces tidied, and the problem with it if any (pure)."""
+    name = " ".join(to_halfwidth(raw).split())
+    if not name:
+        return name, FieldIssue("name", "NAME_EMPTY", N_("Enter the person's name."))
+    if len(name) > MAX_NAME_LENGTH:
+        return name, FieldIssue("name", "NAME_TOO_LONG",
+                                N_("A name can have at most {max} characters."),
+                                {"max": MAX_NAME_LENGTH})
+    if _NAME_FORBIDDEN.search(name):
+        return name, FieldIssue("name", "NAME_CHARS", N_(
+            "A name cannot contain digits or punctuation other than · and -."))
+    return name, None
+
+
 def normalize_query(text: str) -> str:
     """What the user typed → what the index holds (half-width, no spaces, upper X)."""
     return _QUERY_NOISE.sub("", to_halfwidth(text)).upper()
@@ -87,16 +102,9 @@ class PeopleService:
         (errors block saving; warnings are shown but do not)."""
         issues: list[FieldIssue] = []
         fields: dict = {}
-        name = " ".join(to_halfwidth(draft.name).split())
-        if not name:
-            issues.append(FieldIssue("name", "NAME_EMPTY", N_("Enter the person's name.")))
-        elif len(name) > MAX_NAME_LENGTH:
-            issues.append(FieldIssue("name", "NAME_TOO_LONG",
-                                     N_("A name can have at most {max} characters."),
-                                     {"max": MAX_NAME_LENGTH}))
-        elif _NAME_FORBIDDEN.search(name):
-            issues.append(FieldIssue("name", "NAME_CHARS", N_(
-                "A name cannot contain digits or punctuation other than · and -.")))
+        name, problem = check_name(draft.name)
+        if problem is not None:
+            issues.append(problem)
         fields["name"] = name
 
         checked = identifiers.check_id_number(draft.id_number)

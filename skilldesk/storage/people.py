@@ -121,3 +121,36 @@ def replace_categories(
 
 def total(db: Database) -> int:
     return db.execute("SELECT count(*) FROM person").fetchone()[0]
+
+
+EXPORT_COLUMNS = (
+    "p.seq", "p.name", "p.sex", "p.id_type", "p.id_number", "p.birth_date", "p.phone",
+    "p.hukou_address", "p.hukou_type", "p.education", "p.employer", "p.employer_uscc",
+    "p.unemployment_cert_no", "p.school", "p.graduation_date", "p.bank_account", "p.notes",
+    "(SELECT group_concat(category, ',') FROM person_category c WHERE c.person_id = p.id)",
+)
+
+
+def iter_for_export(db: Database, *, class_id: str | None = None, fragment: str = "",
+                    batch: int = 2000):
+    """Rows (dicts) for an export: a class roster in enrolment order, or every person
+    matching *fragment* newest first; fetched in keyset pages, never all at once."""
+    names = [c.split(".")[-1] for c in EXPORT_COLUMNS[:-1]] + ["categories"]
+    if class_id is not None:
+        cursor = db.execute(
+            f"SELECT {', '.join(EXPORT_COLUMNS)} FROM enrolment e JOIN person p "
+            "ON p.id = e.person_id WHERE e.class_id = ? ORDER BY e.created_at, p.seq", [class_id])
+        while rows := cursor.fetchmany(batch):
+            yield from (dict(zip(names, r)) for r in rows)
+        return
+    clause, params = _plan(fragment)
+    order = _order_column(clause)
+    before = _NO_CURSOR
+    while True:
+        rows = db.execute(
+            f"SELECT {', '.join(EXPORT_COLUMNS)} FROM {clause} ORDER BY {order} DESC LIMIT ?",
+            [*params, before, batch]).fetchall()
+        yield from (dict(zip(names, r)) for r in rows)
+        if len(rows) < batch:
+            return
+        before = rows[-1][0]

@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QFileDialog
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
@@ -20,11 +21,17 @@ from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from skilldesk.core.changes import Changes
+from skilldesk.core.progress import Progress
+from skilldesk.core.roster_export import export_roster
 from skilldesk.i18n import _
+from skilldesk.ui.errors import show_error
 from skilldesk.ui.hub import Hub
+from skilldesk.ui.import_dialog import SUFFIXES
+from skilldesk.ui.import_dialog import ImportDialog
 from skilldesk.ui.people_model import PeopleModel
 from skilldesk.ui.person_form import PersonForm
 from skilldesk.ui.tasks import TaskRunner
+from skilldesk.ui.widgets import ProgressDialog
 
 SEARCH_DELAY_MS = 150
 
@@ -35,6 +42,7 @@ class PeoplePage(QWidget):
     def __init__(self, runner: TaskRunner, hub: Hub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
+        self._hub = hub
         self._select_after_load: str | None = None
         self.model = PeopleModel(runner, self)
         self._build(runner, hub)
@@ -61,6 +69,17 @@ class PeoplePage(QWidget):
         self.new_button.setToolTip(_("New person (Ctrl+N)"))
         self.new_button.clicked.connect(self._new_person)
         bar.addWidget(self.new_button)
+        self.import_button = QPushButton(_("Import roster…"))
+        self.import_button.setObjectName("import_roster")
+        self.import_button.setToolTip(_("Import a roster from Excel or CSV (Ctrl+I); "
+                                        "you can also drop the file onto this page"))
+        self.import_button.clicked.connect(lambda: self.open_import())
+        bar.addWidget(self.import_button)
+        self.export_button = QPushButton(_("Export…"))
+        self.export_button.setObjectName("export_people")
+        self.export_button.setToolTip(_("Export the people shown to Excel or CSV (Ctrl+E)"))
+        self.export_button.clicked.connect(self._export)
+        bar.addWidget(self.export_button)
         layout.addLayout(bar)
         self.count_label = QLabel()
         self.count_label.setObjectName("people_count")
@@ -97,6 +116,50 @@ class PeoplePage(QWidget):
 
         QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
         QShortcut(QKeySequence.StandardKey.New, self, self._new_person)
+        QShortcut(QKeySequence("Ctrl+I"), self, lambda: self.open_import())
+        QShortcut(QKeySequence("Ctrl+E"), self, self._export)
+        self.setAcceptDrops(True)
+
+    # -- import and export -------------------------------------------------------------
+
+    def open_import(self, path: str | None = None) -> ImportDialog:
+        dialog = ImportDialog(self._runner, self._hub, path=path, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def dragEnterEvent(self, event) -> None:
+        if _dropped_file(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        path = _dropped_file(event.mimeData())
+        if path:
+            event.acceptProposedAction()
+            self.open_import(path)
+
+    def _export(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Export people"), _("roster") + ".xlsx", "Excel (*.xlsx);;CSV (*.csv)")
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> None:
+        query = self.model.query
+        progress = Progress()
+        dialog = ProgressDialog(progress, _("Export people"), self)
+
+        def done(count: int) -> None:
+            dialog.finish()
+            self.count_label.setText(_("{count} people written to {path}.").format(
+                count=count, path=path))
+
+        def failed(exc: BaseException) -> None:
+            dialog.finish()
+            show_error(self, exc)
+
+        self._runner.run(lambda desk: export_roster(desk, path, query=query, progress=progress),
+                         on_done=done, on_error=failed)
 
     # -- actions ----------------------------------------------------------------------
 
@@ -162,3 +225,12 @@ class PeoplePage(QWidget):
         else:
             text = _("{total} people in all").format(total=f"{total:,}")
         self.count_label.setText(text)
+
+
+def _dropped_file(mime) -> str | None:
+    """The one spreadsheet file being dragged, if that is what it is."""
+    urls = mime.urls() if mime.hasUrls() else []
+    if len(urls) != 1 or not urls[0].isLocalFile():
+        return None
+    path = urls[0].toLocalFile()
+    return path if path.lower().endswith(SUFFIXES) else None

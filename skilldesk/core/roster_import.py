@@ -1,0 +1,432 @@
+"""Roster import (花名册导入): preview, commit in one transaction, undo as a batch.
+
+    preview = desk.roster.preview(path, class_code="SZ2026-0001")   # a dry run
+    result = desk.roster.commit(preview, strict=False)             # valid rows in
+    desk.roster.undo(result.batch_id)                               # all of it out again
+
+People are matched by ID number, never duplicated; a blank cell never erases
+a stored value; only mapped columns are compared. Rows with errors are
+listed with the spreadsheet's own row numbers and can be exported with an
+error column to be fixed in Excel and imported again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections import Counter
+from collections import defaultdict
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from skilldesk.core.changes import Changes
+from skilldesk.core.progress import NullProgress
+from skilldesk.core.progress import Progress
+from skilldesk.core.roster_rows import PERSON_FIELDS
+from skilldesk.core.roster_rows import RosterRow
+from skilldesk.core.roster_rows import RowChecker
+from skilldesk.core.roster_rows import RowIssue
+from skilldesk.errors import Conflict
+from skilldesk.errors import NotFound
+from skilldesk.errors import SkilldeskError
+from skilldesk.i18n import N_
+from skilldesk.i18n import _
+from skilldesk.imports import headers as header_rules
+from skilldesk.imports import reader
+from skilldesk.storage import imports as sql
+
+if TYPE_CHECKING:
+    from skilldesk.core.desk import Desk
+
+_READ = N_("Reading the file")
+_CHECK = N_("Checking rows")
+_SAVE = N_("Saving")
+
+
+class NoRosterFound(SkilldeskError):
+    code = "E_NO_ROSTER"
+    default_msgid = N_(
+        "No header row with a name column and an ID number column was found in the first "
+        "20 rows of sheet “{sheet}”. Check that you chose the right sheet, or map the "
+        "columns yourself.")
+
+
+class ClassRosterFrozen(SkilldeskError):
+    code = "E_ROSTER_FROZEN"
+    default_msgid = N_(
+        "Class {code} has already filed its opening application, so its roster is frozen. "
+        "Import the people without choosing the class, then change the roster from the "
+        "class page with a reason.")
+
+
+@dataclass
+class RosterPreview:
+    path: Path
+    file_sha256: str
+    sheet: str
+    sheets: list[str]
+    header_row: int
+    headers: list[str]
+    mapping: dict[int, str]
+    layout_key: str
+    class_id: str | None
+    class_code: str | None
+    rows: list[RosterRow]
+    file_issues: list[RowIssue] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counter = Counter(r.status for r in self.rows if r.status != "ignored")
+        return {"rows": sum(counter.values()), "new": counter["new"],
+                "updated": counter["updated"], "unchanged": counter["unchanged"],
+                "invalid": counter["invalid"],
+                "enrol": sum(1 for r in self.rows if r.enrol and r.valid)}
+
+    def issues(self, severity: str) -> list[RowIssue]:
+        found = [i for i in self.file_issues if i.severity == severity]
+        for row in self.rows:
+            found += [i for i in row.issues if i.severity == severity]
+        return found
+
+    def grouped(self, severity: str = "error") -> list[tuple[str, str, int, list[int]]]:
+        """(code, a sample message, count, spreadsheet rows) per kind, commonest first."""
+        groups: dict[str, list[RowIssue]] = defaultdict(list)
+        for issue in self.issues(severity):
+            groups[issue.code].append(issue)
+        return sorted(((code, items[0].message(), len(items), sorted({i.row for i in items}))
+                       for code, items in groups.items()), key=lambda g: -g[2])
+
+
+@dataclass(frozen=True)
+class RosterSample:
+    """The first rows of a sheet, for mapping columns by hand when no header is found."""
+
+    sheets: list[str]
+    sheet: str
+    headers: list[str]
+    rows: list[list]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    committed: bool
+    batch_id: str | None
+    counts: dict[str, int]
+    changes: Changes
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _dump(value: dict | None) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class RosterImportService:
+    def __init__(self, desk: Desk) -> None:
+        self._desk = desk
+
+    # -- preview (a dry run: reads the database, writes nothing) --------------------------
+
+    def preview(self, path: str | Path, *, sheet: str | None = None,
+                class_code: str | None = None, mapping: dict[int, str] | None = None,
+                progress: Progress | None = None, today: dt.date | None = None
+                ) -> RosterPreview:
+        progress = progress or NullProgress()
+        today = today or dt.date.today()
+        path = Path(path)
+        progress.update(0, 0, _(_READ))
+        klass = self._class(class_code)
+        sheets = [s.name for s in reader.list_sheets(path)]
+        data = self._read(path, sheet, sheets, progress)
+        guess = header_rules.guess_header(data.rows) or self._remembered_header(data)
+        if guess is None and mapping is None:
+            raise NoRosterFound(sheet=data.name)
+        if guess is None:  # the user maps the columns of the first row by hand
+            guess = self._plain_header(data, 0)
+        remembered = sql.get_mapping(self._desk.db, header_rules.layout_key(guess.headers))
+        if mapping is not None or remembered is not None:
+            guess = header_rules.apply_mapping_override(guess, mapping or remembered)
+        preview = RosterPreview(
+            path=path, file_sha256=_sha256(path), sheet=data.name, sheets=sheets,
+            header_row=guess.row_number, headers=list(guess.headers), mapping=dict(guess.mapping),
+            layout_key=header_rules.layout_key(guess.headers),
+            class_id=klass["id"] if klass else None, class_code=class_code, rows=[])
+        self._check_columns(preview)
+        reference = dt.date.fromisoformat(klass["start_date"]) if klass else today
+        checker = RowChecker(preview.mapping, preview.headers, reference=reference, today=today)
+        body = data.rows[guess.header_row + 1:]
+        for number, (row_number, cells) in enumerate(body):
+            if number % 2000 == 0:
+                progress.update(number, len(body), _(_CHECK))
+                progress.check()
+            row = checker.check(row_number, cells)
+            if row is not None:
+                preview.rows.append(row)
+        self._mark_duplicates(preview)
+        self._classify(preview, klass)
+        progress.update(len(body), len(body), _(_CHECK))
+        return preview
+
+    def sample(self, path: str | Path, *, sheet: str | None = None, rows: int = 5) -> RosterSample:
+        """The first non-empty row as headers and a few rows below it."""
+        path = Path(path)
+        sheets = [s.name for s in reader.list_sheets(path)]
+        data = self._read(path, sheet, sheets, NullProgress())
+        if not data.rows:
+            raise NoRosterFound(sheet=data.name)
+        plain = self._plain_header(data, 0)
+        return RosterSample(sheets, data.name, plain.headers,
+                            [cells for _n, cells in data.rows[1:1 + rows]])
+
+    @staticmethod
+    def _plain_header(data: reader.SheetRows, index: int) -> header_rules.HeaderGuess:
+        row_number, cells = data.rows[index]
+        texts = ["" if c is None else str(c).strip() for c in cells]
+        return header_rules.HeaderGuess(index, row_number, {}, texts, [], 0.0)
+
+    def _remembered_header(self, data: reader.SheetRows) -> header_rules.HeaderGuess | None:
+        """A row whose layout the user mapped by hand before (remembered per layout)."""
+        for index in range(min(20, len(data.rows))):
+            plain = self._plain_header(data, index)
+            remembered = sql.get_mapping(self._desk.db, header_rules.layout_key(plain.headers))
+            if remembered:
+                return header_rules.apply_mapping_override(plain, remembered)
+        return None
+
+    def _class(self, code: str | None) -> dict | None:
+        if not code:
+            return None
+        klass = sql.class_by_code(self._desk.db, code)
+        if klass is None:
+            raise NotFound(N_("There is no class with the code {code}."), code=code)
+        if klass["state"] != "draft":
+            raise ClassRosterFrozen(code=code)
+        return klass
+
+    def _read(self, path: Path, sheet: str | None, sheets: list[str],
+              progress: Progress) -> reader.SheetRows:
+        if sheet is not None:
+            if sheet not in sheets:
+                raise NotFound(N_("The file has no sheet named “{sheet}”. Its sheets: {names}."),
+                               sheet=sheet, names="、".join(sheets))
+            return reader.read_sheet(path, sheet, check=progress.check)
+        if len(sheets) == 1:
+            return reader.read_sheet(path, sheets[0], check=progress.check)
+        # several sheets: the one that looks most like a roster
+        read = {name: reader.read_sheet(path, name, check=progress.check) for name in sheets}
+        best = header_rules.pick_sheet({name: data.rows for name, data in read.items()})
+        return read[best or sheets[0]]
+
+    def _check_columns(self, preview: RosterPreview) -> None:
+        mapped = set(preview.mapping.values())
+        for fieldname, code, msgid in (
+            ("name", "NO_NAME_COLUMN", N_("No column is mapped to the name.")),
+            ("id_number", "NO_ID_COLUMN", N_("No column is mapped to the ID number.")),
+        ):
+            if fieldname not in mapped:
+                raise NoRosterFound(msgid)
+        if "phone" not in mapped:
+            preview.file_issues.append(RowIssue(0, "", "phone", "NO_PHONE_COLUMN", N_(
+                "The file has no mobile number column; the bureau's roster needs one."),
+                severity="warning"))
+
+    def _mark_duplicates(self, preview: RosterPreview) -> None:
+        rows_by_id: dict[str, list[RosterRow]] = defaultdict(list)
+        for row in preview.rows:
+            number = row.values.get("id_number")
+            if number:
+                rows_by_id[number].append(row)
+        id_header = next((preview.headers[c] for c, f in preview.mapping.items()
+                          if f == "id_number" and c < len(preview.headers)), "")
+        for same in rows_by_id.values():
+            if len(same) < 2:
+                continue
+            for row in same:
+                others = "、".join(str(r.row) for r in same if r is not row)
+                row.issues.append(RowIssue(row.row, id_header, "id_number", "DUPLICATE_IN_FILE",
+                                           N_("The same ID number is also on row {others}. "
+                                              "Keep one row per person."), {"others": others}))
+                row.status = "invalid"
+
+    def _classify(self, preview: RosterPreview, klass: dict | None) -> None:
+        """new / updated / unchanged against what is stored; who joins the class."""
+        valid = [r for r in preview.rows if r.valid and r.status != "ignored"]
+        stored = sql.people_by_id_number(self._desk.db, [r.values["id_number"] for r in valid])
+        enrolled = sql.enrolled_person_ids(self._desk.db, klass["id"]) if klass else set()
+        for row in valid:
+            person = stored.get(row.values["id_number"])
+            row.enrol = klass is not None and (person is None or person["id"] not in enrolled)
+            row.stored = person
+            if person is None:
+                row.status, row.person_id, row.changed = "new", None, {}
+                row.added_categories = row.categories
+                continue
+            row.person_id = person["id"]
+            row.changed = {k: (person[k], v) for k, v in row.values.items()
+                           if v and person[k] != v}
+            row.added_categories = tuple(c for c in row.categories
+                                         if c not in person["categories"])
+            row.status = "updated" if row.changed or row.added_categories else "unchanged"
+            if "name" in row.changed:
+                row.issues.append(RowIssue(row.row, "", "name", "NAME_CHANGED", N_(
+                    "This ID number is registered as {stored}; the file says {new}. "
+                    "The name will be changed: check it against the ID card."),
+                    {"stored": person["name"], "new": row.values["name"]}, "warning"))
+        if klass is not None:
+            self._warn_overlaps(preview, klass)
+
+    def _warn_overlaps(self, preview: RosterPreview, klass: dict) -> None:
+        people = {r.person_id: r for r in preview.rows if r.person_id and r.valid}
+        overlaps = sql.overlapping_classes(self._desk.db, list(people), class_id=klass["id"],
+                                           start=klass["start_date"], end=klass["end_date"])
+        for person_id, codes in overlaps.items():
+            row = people[person_id]
+            row.issues.append(RowIssue(row.row, "", "", "OVERLAPPING_CLASS", N_(
+                "Already enrolled in class {codes}, whose dates overlap this class. "
+                "One person cannot attend two classes at the same time."),
+                {"codes": "、".join(codes)}, "warning"))
+
+    # -- commit ------------------------------------------------------------------------
+
+    def commit(self, preview: RosterPreview, *, strict: bool = False,
+               progress: Progress | None = None) -> ImportResult:
+        """Write the valid rows in one transaction (nothing with ``strict`` if any row
+        is invalid), as one batch that ``undo`` can take back."""
+        progress = progress or NullProgress()
+        counts = preview.counts
+        if strict and counts["invalid"]:
+            return ImportResult(False, None, counts, Changes())
+        desk = self._desk
+        progress.update(0, 0, _(_SAVE))
+        with desk.write() as now:
+            klass = self._class(preview.class_code)
+            self._classify(preview, klass)  # again, inside the transaction: nothing stale
+            counts = preview.counts
+            batch_id = str(uuid.uuid4())
+            items, ops = self._apply(preview, now, progress)
+            sql.insert_batch(desk.db, {
+                "id": batch_id, "kind": "roster", "file_name": preview.path.name,
+                "file_sha256": preview.file_sha256, "sheet": preview.sheet,
+                "class_id": preview.class_id, "at": now, "user_name": desk.user_name,
+                "device_id": desk.device_id, "rows": counts["rows"], "new": counts["new"],
+                "updated": counts["updated"], "unchanged": counts["unchanged"],
+                "invalid": counts["invalid"], "state": "committed"}, items)
+            sql.append_ops(desk.db, ops)
+            sql.put_mapping(desk.db, preview.layout_key, "roster", preview.mapping, now)
+        ids = tuple(r.person_id for r in preview.rows if r.person_id and r.status != "invalid")
+        return ImportResult(True, batch_id, counts,
+                            Changes(people=True, classes=preview.class_id is not None, ids=ids))
+
+    def _apply(self, preview: RosterPreview, now: str, progress: Progress
+               ) -> tuple[list[tuple], list[tuple]]:
+        desk = self._desk
+        device, user = desk.device_id, desk.user_name
+        items: list[tuple] = []
+        ops: list[tuple] = []
+
+        def op(action: str, entity: str, entity_id: str, before, after) -> None:
+            ops.append((str(uuid.uuid4()), now, user, device, action, entity, entity_id,
+                        _dump(before), _dump(after)))
+
+        new_people, categories, enrolments = [], [], []
+        rows = [r for r in preview.rows if r.valid and r.status in ("new", "updated", "unchanged")]
+        for number, row in enumerate(rows):
+            if number % 5000 == 0:
+                progress.update(number, len(rows), _(_SAVE))
+                progress.check()
+            if row.status == "new":
+                row.person_id = str(uuid.uuid4())
+                record = {k: row.values.get(k, "") for k in PERSON_FIELDS}
+                new_people.append({"id": row.person_id, **record, "created_at": now,
+                                   "updated_at": now, "device_id": device})
+                items.append(("person", row.person_id, "create", None))
+                op("create", "person", row.person_id, None,
+                   {**record, "categories": list(row.categories)})
+            elif row.status == "updated":
+                before = {k: old for k, (old, _new) in row.changed.items()}
+                before_categories = row.stored["categories"]
+                fields = {k: new for k, (_old, new) in row.changed.items()}
+                sql.update_person_fields(desk.db, row.person_id,
+                                         {**fields, "updated_at": now, "device_id": device})
+                items.append(("person", row.person_id, "update",
+                              _dump({**before, "categories": before_categories,
+                                     "updated_at": row.stored["updated_at"]})))
+                op("update", "person", row.person_id, {**before, "categories": before_categories},
+                   {**fields, "categories": sorted({*before_categories, *row.added_categories})})
+            categories += [(str(uuid.uuid4()), row.person_id, c, now, now, device)
+                           for c in row.added_categories]
+            if row.enrol:
+                enrolment_id = str(uuid.uuid4())
+                enrolments.append((enrolment_id, preview.class_id, row.person_id,
+                                   row.categories[0] if row.categories else "", now, now, device))
+                items.append(("enrolment", enrolment_id, "create", None))
+                op("create", "enrolment", enrolment_id, None,
+                   {"class_id": preview.class_id, "person_id": row.person_id})
+        sql.insert_people(desk.db, new_people)
+        sql.insert_categories(desk.db, categories)
+        sql.insert_enrolments(desk.db, enrolments)
+        return items, ops
+
+    # -- undo ----------------------------------------------------------------------------
+
+    def undo(self, batch_id: str) -> Changes:
+        """Take a committed batch back, if nothing else has touched its records since."""
+        desk = self._desk
+        batch = sql.get_batch(desk.db, batch_id)
+        if batch is None:
+            raise NotFound()
+        if batch["state"] != "committed":
+            raise Conflict(N_("This import was already undone."))
+        touched = sql.touched_since(desk.db, batch_id, batch["at"])
+        if touched:
+            raise Conflict(N_(
+                "{count} records of this import were changed or used after it (for example "
+                "edited, or enrolled in another class), so it can no longer be undone as a "
+                "whole. Correct the records one by one instead."), count=len(touched))
+        items = sql.batch_items(desk.db, batch_id)
+        with desk.write() as now:
+            ops = []
+            enrolments = [i for e, i, a, _b in items if e == "enrolment"]
+            created = [i for e, i, a, _b in items if e == "person" and a == "create"]
+            sql.delete_enrolments(desk.db, enrolments)
+            sql.delete_people(desk.db, created)
+            for entity, entity_id, action, before in items:
+                if entity == "person" and action == "update":
+                    fields = {k: v for k, v in before.items() if k not in ("categories", "updated_at")}
+                    sql.update_person_fields(desk.db, entity_id, {**fields, "updated_at": now,
+                                                                  "device_id": desk.device_id})
+                    sql.replace_categories(desk.db, entity_id, [
+                        (str(uuid.uuid4()), entity_id, c, now, now, desk.device_id)
+                        for c in before["categories"]])
+                    ops.append(("update", "person", entity_id, None, before))
+                else:
+                    ops.append(("delete", entity, entity_id, None, None))
+            sql.append_ops(desk.db, [
+                (str(uuid.uuid4()), now, desk.user_name, desk.device_id, action, entity,
+                 entity_id, _dump({"import_batch": batch_id}), _dump(after))
+                for action, entity, entity_id, _before, after in ops])
+            sql.mark_undone(desk.db, batch_id, now)
+        return Changes(people=True, classes=batch["class_id"] is not None)
+
+    def open_classes(self) -> list[tuple[str, str, str]]:
+        """Classes a roster can be imported into: (code, name, start date)."""
+        return sql.open_classes(self._desk.db)
+
+    def batches(self) -> list[dict]:
+        return sql.list_batches(self._desk.db)
+
+    def remember_mapping(self, preview: RosterPreview) -> None:
+        with self._desk.write() as now:
+            sql.put_mapping(self._desk.db, preview.layout_key, "roster", preview.mapping, now)
