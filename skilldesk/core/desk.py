@@ -33,6 +33,7 @@ class Desk:
         self.db = db
         self.path = path
         self.user_name = user_name
+        self.writes = 0  # transactions this Desk opened: lets a preview know it is still current
         self.device_id = database.get_setting(db, "device_id") or ""
         self.people = PeopleService(self)
         self.institution = InstitutionService(self)
@@ -45,6 +46,10 @@ class Desk:
         """Open the database at *path* (``None``: a new in-memory one)."""
         db = database.open_database(path, create=create, readonly=readonly)
         return cls(db, Path(path) if path is not None else None)
+
+    def data_version(self) -> tuple[int, int]:
+        """Changes when this Desk or any other connection has written since."""
+        return self.writes, database.data_version(self.db)
 
     def close(self) -> None:
         self.db.conn.close()
@@ -65,6 +70,7 @@ class Desk:
     @contextmanager
     def write(self) -> Iterator[str]:
         """One transaction; yields the timestamp every row written in it shares."""
+        self.writes += 1
         with self.db.atomic():
             yield clock.utc_now()
 

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from skilldesk.core.changes import Changes
+from skilldesk.core.clock import IdPool
 from skilldesk.core.progress import NullProgress
 from skilldesk.core.progress import Progress
-from skilldesk.core.roster_rows import PERSON_FIELDS
 from skilldesk.core.roster_rows import RosterRow
 from skilldesk.core.roster_rows import RowChecker
 from skilldesk.core.roster_rows import RowIssue
@@ -38,10 +38,13 @@ from skilldesk.i18n import _
 from skilldesk.imports import headers as header_rules
 from skilldesk.imports import reader
 from skilldesk.storage import imports as sql
+from skilldesk.storage.imports import PERSON_FIELDS
 
 if TYPE_CHECKING:
     from skilldesk.core.desk import Desk
 
+# issues that come from comparing with the database (recomputed by _classify)
+_COMPARISON_CODES = frozenset({"NAME_CHANGED", "OVERLAPPING_CLASS"})
 _READ = N_("Reading the file")
 _CHECK = N_("Checking rows")
 _SAVE = N_("Saving")
@@ -77,6 +80,7 @@ class RosterPreview:
     class_code: str | None
     rows: list[RosterRow]
     file_issues: list[RowIssue] = field(default_factory=list)
+    data_version: tuple[int, int] = (-1, -1)  # the database as the rows were compared with it
 
     @property
     def counts(self) -> dict[str, int]:
@@ -127,10 +131,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# one encoder for all rows: json.dumps with options builds a new encoder per call
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _dump(value: dict | None) -> str | None:
-    if value is None:
-        return None
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return None if value is None else _ENCODER.encode(value)
 
 
 class RosterImportService:
@@ -148,8 +154,7 @@ class RosterImportService:
         path = Path(path)
         progress.update(0, 0, _(_READ))
         klass = self._class(class_code)
-        sheets = [s.name for s in reader.list_sheets(path)]
-        data = self._read(path, sheet, sheets, progress)
+        sheets, data = self._read(path, sheet, progress)
         guess = header_rules.guess_header(data.rows) or self._remembered_header(data)
         if guess is None and mapping is None:
             raise NoRosterFound(sheet=data.name)
@@ -176,14 +181,14 @@ class RosterImportService:
                 preview.rows.append(row)
         self._mark_duplicates(preview)
         self._classify(preview, klass)
+        preview.data_version = self._desk.data_version()
         progress.update(len(body), len(body), _(_CHECK))
         return preview
 
     def sample(self, path: str | Path, *, sheet: str | None = None, rows: int = 5) -> RosterSample:
         """The first non-empty row as headers and a few rows below it."""
         path = Path(path)
-        sheets = [s.name for s in reader.list_sheets(path)]
-        data = self._read(path, sheet, sheets, NullProgress())
+        sheets, data = self._read(path, sheet, NullProgress())
         if not data.rows:
             raise NoRosterFound(sheet=data.name)
         plain = self._plain_header(data, 0)
@@ -215,8 +220,16 @@ class RosterImportService:
             raise ClassRosterFrozen(code=code)
         return klass
 
-    def _read(self, path: Path, sheet: str | None, sheets: list[str],
-              progress: Progress) -> reader.SheetRows:
+    def _read(self, path: Path, sheet: str | None,
+              progress: Progress) -> tuple[list[str], reader.SheetRows]:
+        if reader.file_kind(path) == "csv":  # one sheet; don't parse the file twice
+            data = reader.read_sheet(path, check=progress.check)
+            return [data.name], data
+        sheets = [s.name for s in reader.list_sheets(path)]
+        return sheets, self._read_workbook(path, sheet, sheets, progress)
+
+    def _read_workbook(self, path: Path, sheet: str | None, sheets: list[str],
+                       progress: Progress) -> reader.SheetRows:
         if sheet is not None:
             if sheet not in sheets:
                 raise NotFound(N_("The file has no sheet named “{sheet}”. Its sheets: {names}."),
@@ -261,7 +274,11 @@ class RosterImportService:
                 row.status = "invalid"
 
     def _classify(self, preview: RosterPreview, klass: dict | None) -> None:
-        """new / updated / unchanged against what is stored; who joins the class."""
+        """new / updated / unchanged against what is stored; who joins the class.
+
+        Idempotent: may run again (at commit) when the database changed meanwhile."""
+        for row in preview.rows:
+            row.issues = [i for i in row.issues if i.code not in _COMPARISON_CODES]
         valid = [r for r in preview.rows if r.valid and r.status != "ignored"]
         stored = sql.people_by_id_number(self._desk.db, [r.values["id_number"] for r in valid])
         enrolled = sql.enrolled_person_ids(self._desk.db, klass["id"]) if klass else set()
@@ -310,9 +327,11 @@ class RosterImportService:
             return ImportResult(False, None, counts, Changes())
         desk = self._desk
         progress.update(0, 0, _(_SAVE))
+        stale = preview.data_version != desk.data_version()
         with desk.write() as now:
             klass = self._class(preview.class_code)
-            self._classify(preview, klass)  # again, inside the transaction: nothing stale
+            if stale:  # something was written since the preview: compare again, inside
+                self._classify(preview, klass)  # the transaction, so nothing is out of date
             counts = preview.counts
             batch_id = str(uuid.uuid4())
             items, ops = self._apply(preview, now, progress)
@@ -335,9 +354,10 @@ class RosterImportService:
         device, user = desk.device_id, desk.user_name
         items: list[tuple] = []
         ops: list[tuple] = []
+        new_id = IdPool()
 
         def op(action: str, entity: str, entity_id: str, before, after) -> None:
-            ops.append((str(uuid.uuid4()), now, user, device, action, entity, entity_id,
+            ops.append((new_id(), now, user, device, action, entity, entity_id,
                         _dump(before), _dump(after)))
 
         new_people, categories, enrolments = [], [], []
@@ -347,13 +367,13 @@ class RosterImportService:
                 progress.update(number, len(rows), _(_SAVE))
                 progress.check()
             if row.status == "new":
-                row.person_id = str(uuid.uuid4())
-                record = {k: row.values.get(k, "") for k in PERSON_FIELDS}
-                new_people.append({"id": row.person_id, **record, "created_at": now,
-                                   "updated_at": now, "device_id": device})
+                row.person_id = new_id()
+                new_people.append((row.person_id,
+                                   *(row.values.get(k, "") for k in PERSON_FIELDS),
+                                   now, now, device))
                 items.append(("person", row.person_id, "create", None))
                 op("create", "person", row.person_id, None,
-                   {**record, "categories": list(row.categories)})
+                   {**row.values, "categories": list(row.categories)})
             elif row.status == "updated":
                 before = {k: old for k, (old, _new) in row.changed.items()}
                 before_categories = row.stored["categories"]
@@ -365,10 +385,10 @@ class RosterImportService:
                                      "updated_at": row.stored["updated_at"]})))
                 op("update", "person", row.person_id, {**before, "categories": before_categories},
                    {**fields, "categories": sorted({*before_categories, *row.added_categories})})
-            categories += [(str(uuid.uuid4()), row.person_id, c, now, now, device)
+            categories += [(new_id(), row.person_id, c, now, now, device)
                            for c in row.added_categories]
             if row.enrol:
-                enrolment_id = str(uuid.uuid4())
+                enrolment_id = new_id()
                 enrolments.append((enrolment_id, preview.class_id, row.person_id,
                                    row.categories[0] if row.categories else "", now, now, device))
                 items.append(("enrolment", enrolment_id, "create", None))

@@ -22,10 +22,6 @@ from skilldesk.rules.identifiers import IdentifierProblem
 MIN_AGE = 16
 MAX_TEXT = 200
 TEXT_FIELDS = ("hukou_address", "employer", "unemployment_cert_no", "school", "notes")
-# Fields an import writes onto the person record (never blanks over stored values).
-PERSON_FIELDS = ("name", "id_type", "id_number", "sex", "birth_date", "phone", "hukou_address",
-                 "hukou_type", "education", "employer", "employer_uscc", "bank_account",
-                 "unemployment_cert_no", "school", "graduation_date", "notes")
 
 
 @dataclass(frozen=True)
@@ -87,6 +83,20 @@ class RowChecker:
         self.headers = headers
         self.reference = reference  # class start, or today without a class
         self.today = today
+        # Category, sex, ID type, hukou type, education and employer cells repeat
+        # down a roster: check each distinct value once (50,000 rows, a few dozen values).
+        self._memo: dict[tuple[object, object], object] = {}
+        self._ages: dict[tuple[dt.date, str], tuple[int, bool]] = {}
+
+    def _once(self, fieldname: object, checker, cell: object):
+        key = (fieldname, cell)
+        try:
+            return self._memo[key]
+        except KeyError:
+            result = self._memo[key] = checker(cell)
+            return result
+        except TypeError:  # an unhashable cell value: just check it
+            return checker(cell)
 
     def _issue(self, row: RosterRow, column: int | None, fieldname: str, code: str, msgid: str,
                severity: str = "error", **params: object) -> None:
@@ -103,9 +113,10 @@ class RowChecker:
         row = RosterRow(number, cells)
         present: dict[str, tuple[int, object]] = {}
         serial: object = None
+        width = len(cells)
         for column, fieldname in self.columns:
-            cell = cells[column] if column < len(cells) else None
-            if _blank(cell):
+            cell = cells[column] if column < width else None
+            if cell is None or (cell.__class__ is str and not cell.strip()):  # _blank, inlined
                 continue
             if fieldname == "seq_no":
                 serial = cell
@@ -157,7 +168,7 @@ class RowChecker:
         """Sex, date of birth and ID type typed in the file must agree with the number."""
         if "sex" in present:
             column, cell = present["sex"]
-            sex = values.check_sex(cell)
+            sex = self._once("sex", values.check_sex, cell)
             if isinstance(sex, IdentifierProblem):
                 self._problem(row, column, "sex", sex)
             elif sex != checked.sex:
@@ -168,7 +179,10 @@ class RowChecker:
                     actual=_("Male").lower() if checked.sex == "M" else _("Female").lower())
         if "birth_date" in present:
             column, cell = present["birth_date"]
-            born = values.check_date(cell)
+            if cell_text(cell) == checked.birth_date.isoformat():
+                born = checked.birth_date  # the usual case, without parsing
+            else:
+                born = values.check_date(cell)
             if isinstance(born, IdentifierProblem):
                 self._problem(row, column, "birth_date", born)
             elif born != checked.birth_date:
@@ -178,17 +192,25 @@ class RowChecker:
                     declared=born.isoformat(), actual=checked.birth_date.isoformat())
         if "id_type" in present:
             column, cell = present["id_type"]
-            kind = values.check_id_type(cell, id_number=checked.value)
+            kind = self._once(("id_type", checked.value[:2]),
+                              lambda c: values.check_id_type(c, id_number=checked.value), cell)
             if isinstance(kind, IdentifierProblem):
                 self._problem(row, column, "id_type", kind)
 
     def _check_age(self, row: RosterRow, column: int | None, checked: identifiers.IdNumber) -> None:
-        age = retirement.age_on(checked.birth_date, self.reference)
+        key = (checked.birth_date, checked.sex)
+        try:
+            age, retired = self._ages[key]
+        except KeyError:
+            age = retirement.age_on(checked.birth_date, self.reference)
+            retired = age >= MIN_AGE and retirement.is_past_retirement(
+                checked.birth_date, checked.sex, self.reference)
+            self._ages[key] = age, retired
         if age < MIN_AGE:
             self._issue(row, column, "id_number", "AGE_UNDER_16", N_(
                 "The person is {age} on {day}; vocational training needs an age of at least 16."),
                 age=age, day=self.reference.isoformat())
-        elif retirement.is_past_retirement(checked.birth_date, checked.sex, self.reference):
+        elif retired:
             self._issue(row, column, "id_number", "AGE_PAST_RETIREMENT", N_(
                 "The person is past the statutory retirement age on {day} (age {age}). "
                 "Training subsidies normally exclude them; check before enrolling."),
@@ -204,14 +226,15 @@ class RowChecker:
                 row.values["phone"] = phone
         if "employer_uscc" in present:
             column, cell = present["employer_uscc"]
-            code = identifiers.check_uscc(cell_text(cell))
+            code = self._once("employer_uscc", lambda c: identifiers.check_uscc(cell_text(c)),
+                              cell)
             if isinstance(code, IdentifierProblem):
                 self._problem(row, column, "employer_uscc", code)
             else:
                 row.values["employer_uscc"] = code
         if "categories" in present:
             column, cell = present["categories"]
-            found = values.check_categories(cell)
+            found = self._once("categories", values.check_categories, cell)
             if isinstance(found, IdentifierProblem):
                 self._problem(row, column, "categories", found)
             else:
@@ -220,14 +243,15 @@ class RowChecker:
                                   ("graduation_date", values.check_date)):
             if fieldname in present:
                 column, cell = present[fieldname]
-                parsed = parser(cell)
+                parsed = self._once(fieldname, parser, cell)
                 if isinstance(parsed, IdentifierProblem):
                     self._problem(row, column, fieldname, parsed)
                 else:
                     row.values[fieldname] = (parsed.isoformat()
                                              if isinstance(parsed, dt.date) else parsed)
         if "education" in present:
-            row.values["education"] = values.parse_education(present["education"][1])
+            row.values["education"] = self._once("education", values.parse_education,
+                                                 present["education"][1])
         if "bank_account" in present:
             column, cell = present["bank_account"]
             account = "".join(cell_text(cell).split())

@@ -29,9 +29,16 @@ package, the reader looks at it itself with bounded memory:
    (``table:number-columns-repeated``), so content.xml is scanned with expat first, with the
    same arithmetic calamine uses.
 
-.xls files cannot be checked before calamine loads them without a BIFF parser of our own,
-which this module does not have: they are bounded by the format (65,536 x 256 per sheet) and
-the file-size limit, and checked after loading (see the report in `docs/`).
+6. .xls: calamine builds (and first reserves, from the DIMENSIONS record) the grid of every
+   sheet when it opens the file, so the BIFF record headers of the Workbook stream (which
+   olefile extracts) are walked first, the way calamine walks them, for each sheet's
+   declared and actual extent. This reads no values; the data still comes from calamine.
+
+After loading, the sizes calamine reports are checked again, and each string cell's length.
+
+Known gap: an .xls whose shared strings are long and referenced by many cells (each
+reference becomes its own copy) is not bounded before loading; that needs the SST record
+walked too (see `_check_xls`).
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ import datetime as dt
 import functools
 import io
 import re
+import struct
 import xml.parsers.expat
 import zipfile
 import zlib
@@ -262,6 +270,8 @@ def _mb(size: int) -> str:
 # an encrypted member; NotImplementedError: an unknown compression method).
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError,
                ValueError, RuntimeError, NotImplementedError)
+# What expat raises for malformed XML, or for an encoding declaration it does not know.
+_XML_ERRORS = (xml.parsers.expat.ExpatError, LookupError, UnicodeError)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _BINARY_MAGICS = (
@@ -414,7 +424,7 @@ def _check_prolog(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) ->
             parser.Parse(b"", True)
     except _StopParse:
         return
-    except xml.parsers.expat.ExpatError as exc:
+    except _XML_ERRORS as exc:
         raise _refuse("UNREADABLE", name, detail=f"{info.filename}: {exc}") from exc
     except _ZIP_ERRORS as exc:
         raise _refuse("UNREADABLE", name, detail=f"{info.filename}: {exc}") from exc
@@ -457,6 +467,7 @@ _REF = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"')
 _REF_TEXT = re.compile(r"^([A-Za-z]{1,3})([0-9]{1,7})$")
 _DIGIT_TEXT = re.compile(rb">([0-9]{1,10})<")
 _DIGITS = b"0123456789"
+_DIGITS_AND_SPACE = b"0123456789 "
 _UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # XML whitespace and the two characters that can end an element name become spaces, so a
 # single count finds every start tag of an element named "c" however it is written.
@@ -491,7 +502,7 @@ def _scan_sheet(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, shee
     extent = _Extent(refs_counted=want_refs)
     long_text = _long_text(4 * limits.max_cell_chars + 4)
     for chunk in _chunks(package, info, name, check):
-        if b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk:
+        if b"<!" in chunk and (b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk):
             raise _refuse("XML_ENTITIES", name, detail=f"DOCTYPE in {info.filename}")
         spaced = chunk.translate(_NAME_END)
         starts = spaced.count(b"<c ")
@@ -501,12 +512,16 @@ def _scan_sheet(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, shee
             return _scan_sheet_slowly(package, info, name, sheet, limits, want_refs, check)
         if refs:
             joined = b" ".join(refs)
-            letters = set(joined.translate(None, _DIGITS).split())
+            letters = joined.translate(None, _DIGITS_AND_SPACE)
+            if len(letters) == len(refs):  # columns A-Z only (most rosters): max of bytes
+                column = max(letters) - 64
+            else:
+                column = max(map(_column_number, set(joined.translate(None, _DIGITS).split())))
             numbers = set(map(int, set(joined.translate(None, _UPPER).split())))
             if min(numbers) == 0:  # "A0": calamine would wrap row -1 to 4 billion
                 raise _refuse("UNREADABLE", name, detail=f"{info.filename}: row 0")
             extent.rows = max(extent.rows, max(numbers))
-            extent.columns = max(extent.columns, max(map(_column_number, letters)))
+            extent.columns = max(extent.columns, column)
             extent.cells += starts
         if long_text.search(chunk):
             raise _refuse("CELL_TOO_LARGE", name, sheet=sheet, limit=limits.max_cell_chars)
@@ -691,7 +706,7 @@ def _parse_member(parser: xml.parsers.expat.XMLParserType, package: zipfile.ZipF
                     check()
                 parser.Parse(block, False)
             parser.Parse(b"", True)
-    except xml.parsers.expat.ExpatError as exc:
+    except _XML_ERRORS as exc:
         raise _refuse("UNREADABLE", name, detail=f"{info.filename}: {exc}") from exc
     except _ZIP_ERRORS as exc:
         raise _refuse("UNREADABLE", name, detail=f"{info.filename}: {exc}") from exc
@@ -828,6 +843,87 @@ def _scan_ods(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits
 
 
 # ---------------------------------------------------------------------------------------
+# .xls census
+# ---------------------------------------------------------------------------------------
+
+# BOF records (BIFF2-8) open a substream: the workbook globals, then one per sheet.
+_BIFF_BOF = frozenset({0x0009, 0x0209, 0x0409, 0x0809})
+# Records that start with (row u16, column u16): NUMBER, RK, LABELSST, LABEL, BOOLERR,
+# FORMULA, RSTRING, BLANK and their BIFF2-4 forms. Blanks are included although they hold
+# no value: a bound may be too high, never too low.
+_BIFF_CELLS = frozenset({0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0006, 0x0201, 0x0203,
+                         0x0204, 0x0205, 0x0206, 0x0406, 0x027E, 0x00FD, 0x00D6})
+_BIFF_MULTI = frozenset({0x00BD, 0x00BE})  # MULRK, MULBLANK: row, first column ... last column
+
+
+def _check_xls(data: bytes, name: str, limits: Limits) -> None:
+    """The used range of every sheet of an .xls, from record headers, before calamine builds
+    (and reserves) a grid for each of them when it opens the file.
+
+    Not a reader: it walks BIFF record headers (type, length) of the Workbook stream, which
+    olefile extracts from the compound file, the way calamine walks them: the globals until
+    their EOF, where BOUNDSHEET records give the offset of each sheet; then each sheet from
+    its offset until its EOF, taking the DIMENSIONS record (calamine reserves that many
+    cells) and the row and column fields of cell records. calamine aborts the process when
+    an allocation fails, and one damaged byte in such a field is enough to ask for 200 GB.
+    """
+    try:
+        import olefile
+    except ImportError as exc:  # a missing dependency must not become a crash later
+        raise _refuse("UNREADABLE", name, detail="olefile is not installed") from exc
+    try:
+        with olefile.OleFileIO(data) as ole:
+            stream_name = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
+            if stream_name is None:
+                raise _refuse("NOT_A_SPREADSHEET", name, detail="no Workbook stream")
+            stream = ole.openstream(stream_name).read()
+    except FileRefused:
+        raise
+    except Exception as exc:  # olefile raises OSError, ValueError, struct.error...
+        raise _refuse("UNREADABLE", name, detail=f"compound file: {exc}") from exc
+
+    def records(position: int) -> Iterator[tuple[int, int, int]]:
+        """(type, body offset, body length) from *position* up to and including EOF."""
+        while position + 4 <= len(stream):
+            kind, length = struct.unpack_from("<HH", stream, position)
+            yield kind, position + 4, min(length, len(stream) - position - 4)
+            if kind == 0x000A:
+                return
+            position += 4 + length
+
+    offsets = [struct.unpack_from("<I", stream, body)[0]
+               for kind, body, length in records(0) if kind == 0x0085 and length >= 4]
+    total = 0
+    for number, offset in enumerate(offsets, start=1):
+        rows = columns = 0
+        for kind, body, length in records(offset):
+            if kind == 0x0200 and length >= 8:  # DIMENSIONS: calamine reserves its area
+                if length >= 12:
+                    first_row, last_row, first_col, last_col = struct.unpack_from(
+                        "<IIHH", stream, body)
+                else:
+                    first_row, last_row, first_col, last_col = struct.unpack_from(
+                        "<HHHH", stream, body)
+                # calamine subtracts in unsigned arithmetic: "first > last" wraps to billions
+                rows = max(rows, (last_row - first_row) % 2**32, last_row)
+                columns = max(columns, (last_col - first_col) % 2**32, last_col)
+            elif length >= 4 and (kind in _BIFF_CELLS or kind in _BIFF_MULTI):
+                row, column = struct.unpack_from("<HH", stream, body)
+                if kind in _BIFF_MULTI and length >= 6:
+                    column = max(column, struct.unpack_from("<H", stream, body + length - 2)[0])
+                rows, columns = max(rows, row + 1), max(columns, column + 1)
+        sheet = str(number)
+        if columns > limits.max_columns:
+            raise _refuse("TOO_MANY_COLUMNS", name, sheet=sheet, columns=columns,
+                          limit=limits.max_columns)
+        if rows > limits.max_rows:
+            raise _refuse("TOO_MANY_ROWS", name, sheet=sheet, rows=rows, limit=limits.max_rows)
+        total += rows * columns
+        if total > limits.max_cells:
+            raise _refuse("TOO_MANY_CELLS", name, sheet=sheet, rows=rows, columns=columns)
+
+
+# ---------------------------------------------------------------------------------------
 # Workbooks (calamine behind the checks)
 # ---------------------------------------------------------------------------------------
 
@@ -848,7 +944,7 @@ def _small_xml(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: str
     parser.EntityDeclHandler = doctype
     try:
         parser.Parse(package.read(info), True)
-    except xml.parsers.expat.ExpatError as exc:
+    except _XML_ERRORS as exc:
         raise _refuse("UNREADABLE", name, detail=f"{info.filename}: {exc}") from exc
     except _ZIP_ERRORS as exc:
         raise _refuse("UNREADABLE", name, detail=f"{info.filename}: {exc}") from exc
@@ -905,6 +1001,8 @@ class _Workbook:
                     self.package, self.members.get("xl/sharedstrings.xml"), name, limits, None)
             else:
                 self._check_ods()
+        elif kind == "xls":
+            _check_xls(data, name, limits)
         self.book = self._open(data)
 
     def _check_ods(self) -> None:
@@ -950,7 +1048,7 @@ class _Workbook:
 
     def _check_before_load(self, sheet: str, check: Callable[[], None] | None) -> None:
         if self.kind != "xlsx":
-            return  # .ods was checked whole before opening; .xls cannot be (module doc)
+            return  # .ods and .xls were checked whole before opening
         extent = self._xlsx_extent(sheet, check)
         self._check_size(sheet, extent.rows, extent.columns, extent.rows * extent.columns)
         # When references were not counted, their number times the longest string was

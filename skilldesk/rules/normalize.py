@@ -38,6 +38,10 @@ _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff")
 _DASH_RUN = re.compile("[-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]+")
 
 
+# re's \s is exactly str.isspace() for str patterns (Unicode whitespace).
+_SPACE_OR_INVISIBLE = re.compile("[\\s" + "".join(sorted(_INVISIBLE)) + "]+")
+
+
 def to_halfwidth(s: str) -> str:
     """Replace full-width ASCII variants and the ideographic space by ASCII."""
     return s.translate(_HALFWIDTH_TABLE)
@@ -51,8 +55,7 @@ def compact(s: str) -> str:
     """
     if s.isascii() and s.isalnum():  # the usual, clean value: nothing to do (fast path)
         return s
-    s = to_halfwidth(s)
-    return "".join(ch for ch in s if not ch.isspace() and ch not in _INVISIBLE)
+    return _SPACE_OR_INVISIBLE.sub("", to_halfwidth(s))
 
 
 def strip_separators(s: str, chars: str) -> str:

@@ -141,6 +141,11 @@ def _ensure_device_id(db: Database) -> None:
             )
 
 
+def data_version(db: Database) -> int:
+    """SQLite's counter of commits made by OTHER connections to this file."""
+    return db.execute("PRAGMA data_version").fetchone()[0]
+
+
 def schema_version(db: Database) -> str:
     applied = migrations.MIGRATIONS.applied(db)
     return applied[-1].name if applied else ""

@@ -83,15 +83,17 @@ def overlapping_classes(
     return result
 
 
-def insert_people(db: Database, records: Sequence[dict]) -> None:
-    """Insert new people (dicts with id, the PERSON_FIELDS and audit columns)."""
-    if not records:
+NEW_PERSON_COLUMNS = ("id", *PERSON_FIELDS, "created_at", "updated_at", "device_id")
+
+
+def insert_people(db: Database, rows: Sequence[tuple]) -> None:
+    """Insert new people: tuples in the order of ``NEW_PERSON_COLUMNS``."""
+    if not rows:
         return
-    columns = ("id", *PERSON_FIELDS, "created_at", "updated_at", "device_id")
-    sql = (f"INSERT INTO person ({', '.join(columns)}) "
-           f"VALUES ({', '.join('?' * len(columns))})")
+    sql = (f"INSERT INTO person ({', '.join(NEW_PERSON_COLUMNS)}) "
+           f"VALUES ({', '.join('?' * len(NEW_PERSON_COLUMNS))})")
     with person_search_triggers_suspended(db):
-        db.conn.executemany(sql, [tuple(r[c] for c in columns) for r in records])
+        db.conn.executemany(sql, rows)
 
 
 def update_person_fields(db: Database, person_id: str, fields: dict) -> None:

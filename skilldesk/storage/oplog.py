@@ -8,10 +8,11 @@ import uuid
 from sqlite_utils import Database
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _dump(value: dict | None) -> str | None:
-    if value is None:
-        return None
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return None if value is None else _ENCODER.encode(value)
 
 
 def append(

@@ -85,3 +85,15 @@ def test_every_change_is_logged_with_before_and_after(desk):
 def test_updating_a_missing_person_is_not_found(desk):
     with pytest.raises(NotFound):
         desk.people.save(PersonDraft(name="张三", id_number=VALID_ID), person_id="nope")
+
+
+def test_bulk_ids_are_valid_distinct_version_4_uuids():
+    import uuid
+
+    from skilldesk.core.clock import new_ids
+
+    ids = new_ids(2000)
+    assert len(set(ids)) == 2000
+    for text in ids[:200]:
+        parsed = uuid.UUID(text)
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122 and str(parsed) == text

@@ -251,3 +251,14 @@ def test_a_corrected_mapping_is_used_and_remembered(school, tmp_path):
     path2 = write_xlsx(tmp_path / "odd2.xlsx", {"S": [rows[0], ["李四", B, "13812345678"]]},
                        text_columns=[1])
     assert school.roster.preview(path2, today=TODAY).counts["new"] == 1
+
+
+def test_commit_compares_again_when_the_database_changed_after_the_preview(school, tmp_path):
+    preview = school.roster.preview(_xlsx(tmp_path), today=TODAY)
+    assert {r.row: r.status for r in preview.rows}[4] == "new"
+    # meanwhile someone adds 王小明 by hand
+    school.people.save(PersonDraft(name="王小明", id_number=A, phone="13912345678"))
+    result = school.roster.commit(preview)
+    assert (result.counts["new"], result.counts["updated"], result.counts["unchanged"]) == (0, 2, 1)
+    assert school.db.execute("SELECT count(*) FROM person WHERE id_number = ?",
+                             [A]).fetchone()[0] == 1

@@ -301,6 +301,37 @@ def test_row_zero_reference_is_refused(tmp_path):
 
 
 @unix_only
+def test_xls_far_away_cell(tmp_path):
+    # 65,536 x 256 is all BIFF8 allows, yet calamine builds that grid for every sheet when
+    # it opens the file: 512 MiB per sheet from a 6 KB file
+    path = write_xls(tmp_path / "roster.xls", {f"S{n}": [["a"]] for n in range(4)})
+    import xlwt
+
+    workbook = xlwt.Workbook()
+    for n in range(4):
+        sheet = workbook.add_sheet(f"S{n}")
+        sheet.write(0, 0, "a")
+        sheet.write(65535, 255, "z")
+    workbook.save(str(path))
+    assert path.stat().st_size < 10_000
+    assert_refused_in_child(path, "TOO_MANY_CELLS", max_growth_mib=50)
+
+
+@unix_only
+def test_xls_damaged_dimensions_record(tmp_path):
+    """One damaged byte in DIMENSIONS (first row > last row): calamine subtracts unsigned
+    and reserves billions of cells, aborting the process. Found by the mutation test."""
+    path = write_xls(tmp_path / "roster.xls", {"S": [["姓名", "身份证号", "x"]] * 40})
+    data = bytearray(path.read_bytes())
+    record = data.find(b"\x00\x02\x0e\x00")  # DIMENSIONS, 14 bytes (BIFF8)
+    assert record > 0
+    struct.pack_into("<I", data, record + 4, 6400)  # rwMic
+    path.write_bytes(bytes(data))
+    outcome = read_in_child(path)
+    assert outcome["reason"] in ("TOO_MANY_ROWS", "TOO_MANY_CELLS"), outcome
+
+
+@unix_only
 def test_ods_repeated_cells_bomb(tmp_path):
     path = files.write_ods_repeat_bomb(tmp_path / "roster.ods")
     assert path.stat().st_size < 5000
@@ -501,17 +532,41 @@ from skilldesk.imports import reader
 seeds = json.loads(sys.argv[1])
 work = Path(sys.argv[2])
 outcomes = {"rows": 0, "refused": 0}
+import io, zipfile
+def mutate(data, rng):
+    data = bytearray(data)
+    if rng.random() < 0.2:
+        data = data[: rng.randrange(1, len(data))]
+    for _ in range(rng.choice([1, 2, 8, 32])):
+        if not data:
+            break
+        if rng.random() < 0.7:
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        else:  # digits matter most in cell references and counts
+            data[rng.randrange(len(data))] = rng.choice(b"0123456789AZ<>/\"'")
+    return bytes(data)
 for source in sys.argv[3:]:
     original = Path(source).read_bytes()
     for seed in seeds:
         rng = random.Random(seed)
-        data = bytearray(original)
-        if rng.random() < 0.2:
-            data = data[: rng.randrange(1, len(data))]
-        for _ in range(rng.choice([1, 2, 8, 32])):
-            data[rng.randrange(len(data))] = rng.randrange(256)
+        if original.startswith(b"PK") and rng.random() < 0.7:
+            # mutate the XML inside the package, then zip it again (flipping compressed
+            # bytes mostly exercises the CRC check)
+            members = {}
+            with zipfile.ZipFile(io.BytesIO(original)) as package:
+                for info in package.infolist():
+                    members[info.filename] = package.read(info)
+            victim = rng.choice(sorted(members))
+            members[victim] = mutate(members[victim], rng)
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+                for member, body in members.items():
+                    package.writestr(member, body)
+            data = buffer.getvalue()
+        else:
+            data = mutate(original, rng)
         target = work / ("m" + Path(source).suffix)
-        target.write_bytes(bytes(data))
+        target.write_bytes(data)
         try:
             reader.read_sheet(target)
             reader.list_sheets(target)

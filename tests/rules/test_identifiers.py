@@ -678,3 +678,16 @@ def test_fast_check_char_equals_the_weighted_sum_definition(body):
 
     total = sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS))
     assert id_check_char(body) == _ID_CHECK_CHARS[total % 11]
+
+
+def test_compact_removes_exactly_whitespace_and_invisible_characters():
+    from skilldesk.rules.normalize import _INVISIBLE
+    from skilldesk.rules.normalize import compact
+    from skilldesk.rules.normalize import to_halfwidth
+
+    for code in range(0x10000):
+        ch = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        expected = "" if (to_halfwidth(ch).isspace() or ch in _INVISIBLE) else to_halfwidth(ch)
+        assert compact(ch) == expected, hex(code)
