@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import uuid
+import threading
+import time
 
 
 def utc_now() -> str:
@@ -14,23 +15,47 @@ def utc_now() -> str:
 
 
 def new_id() -> str:
-    return str(uuid.uuid4())
+    return new_ids(1)[0]
+
+
+_id_lock = threading.Lock()
+_id_state = [0, 0]  # the last id's millisecond and its 74-bit counter
 
 
 def new_ids(count: int) -> list[str]:
-    """*count* random version-4 UUIDs as text, several times faster than calling
-    ``uuid.uuid4()`` in a loop (bulk imports make one per person and enrolment)."""
-    raw = bytearray(os.urandom(16 * count))
-    for start in range(0, 16 * count, 16):
-        raw[start + 6] = (raw[start + 6] & 0x0F) | 0x40  # version 4
-        raw[start + 8] = (raw[start + 8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = raw.hex()
-    return [f"{h[j:j + 8]}-{h[j + 8:j + 12]}-{h[j + 12:j + 16]}-{h[j + 16:j + 20]}-{h[j + 20:j + 32]}"
-            for j in range(0, 32 * count, 32)]
+    """*count* new ids: UUID version 7 text (RFC 9562), strictly ascending.
+
+    48 bits of Unix time in milliseconds, then a 74-bit counter that starts at
+    a random value each millisecond and steps by a random amount (RFC 9562
+    §6.2, method 1): ids made on different PCs still never collide, and ids
+    made one after another sort one after another, so bulk inserts append to
+    the id indexes instead of writing all over them. Much faster than
+    ``uuid.uuid4()`` in a loop.
+    """
+    steps = os.urandom(2 * count)
+    out = []
+    with _id_lock:
+        ms = max(int(time.time() * 1000), _id_state[0])
+        value = _id_state[1] if ms == _id_state[0] else _random_start()
+        for i in range(count):
+            value += 1 + int.from_bytes(steps[2 * i:2 * i + 2], "big")
+            if value >= 1 << 74:  # counter exhausted: borrow the next millisecond
+                ms, value = ms + 1, _random_start()
+            number = ((ms << 80) | (0x7 << 76) | ((value >> 62) << 64) | (0b10 << 62)
+                      | (value & ((1 << 62) - 1)))
+            h = f"{number:032x}"
+            out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+        _id_state[:] = [ms, value]
+    return out
+
+
+def _random_start() -> int:
+    # 73 random bits: half the counter's room is left for counting up
+    return int.from_bytes(os.urandom(10), "big") >> 7
 
 
 class IdPool:
-    """``pool()`` gives a fresh id each call, made in batches by ``new_ids``."""
+    """``pool()`` gives a fresh id each call, ascending, made in batches by ``new_ids``."""
 
     def __init__(self, batch: int = 4096) -> None:
         self._batch = batch
@@ -38,5 +63,5 @@ class IdPool:
 
     def __call__(self) -> str:
         if not self._ids:
-            self._ids = new_ids(self._batch)
+            self._ids = new_ids(self._batch)[::-1]  # pop() from the end: ascending order
         return self._ids.pop()

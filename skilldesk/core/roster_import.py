@@ -43,6 +43,7 @@ from skilldesk.storage.imports import PERSON_FIELDS
 if TYPE_CHECKING:
     from skilldesk.core.desk import Desk
 
+_BLANK_PERSON = dict.fromkeys(PERSON_FIELDS, "")
 # issues that come from comparing with the database (recomputed by _classify)
 _COMPARISON_CODES = frozenset({"NAME_CHANGED", "OVERLAPPING_CLASS"})
 _READ = N_("Reading the file")
@@ -131,8 +132,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-# one encoder for all rows: json.dumps with options builds a new encoder per call
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+# one encoder for all rows (json.dumps with options builds a new encoder per call);
+# keys keep the fixed order the dicts are built in
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _dump(value: dict | None) -> str | None:
@@ -368,8 +370,8 @@ class RosterImportService:
                 progress.check()
             if row.status == "new":
                 row.person_id = new_id()
-                new_people.append((row.person_id,
-                                   *(row.values.get(k, "") for k in PERSON_FIELDS),
+                values = {**_BLANK_PERSON, **row.values}
+                new_people.append((row.person_id, *map(values.__getitem__, PERSON_FIELDS),
                                    now, now, device))
                 items.append(("person", row.person_id, "create", None))
                 op("create", "person", row.person_id, None,

@@ -104,7 +104,6 @@ STATEMENTS: list[str] = [
         bank_account TEXT NOT NULL DEFAULT '',
         notes TEXT NOT NULL DEFAULT '',{_AUDIT}
     ) STRICT""",
-    "CREATE INDEX person_phone ON person(phone)",
     f"""CREATE TABLE person_category (
         id TEXT PRIMARY KEY,
         person_id TEXT NOT NULL REFERENCES person(id) ON DELETE CASCADE,

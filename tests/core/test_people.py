@@ -87,13 +87,20 @@ def test_updating_a_missing_person_is_not_found(desk):
         desk.people.save(PersonDraft(name="张三", id_number=VALID_ID), person_id="nope")
 
 
-def test_bulk_ids_are_valid_distinct_version_4_uuids():
+def test_ids_are_distinct_time_ordered_version_7_uuids():
+    import time
     import uuid
 
+    from skilldesk.core.clock import IdPool
+    from skilldesk.core.clock import new_id
     from skilldesk.core.clock import new_ids
 
     ids = new_ids(2000)
-    assert len(set(ids)) == 2000
-    for text in ids[:200]:
+    assert len(set(ids)) == 2000 and ids == sorted(ids)
+    for text in ids[:200] + [new_id()]:
         parsed = uuid.UUID(text)
-        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122 and str(parsed) == text
+        assert parsed.version == 7 and parsed.variant == uuid.RFC_4122 and str(parsed) == text
+        assert abs(int(text.replace("-", "")[:12], 16) / 1000 - time.time()) < 60
+    pool = IdPool(batch=100)
+    drawn = [pool() for _ in range(250)]
+    assert drawn == sorted(drawn) and len(set(drawn)) == 250

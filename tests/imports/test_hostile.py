@@ -332,6 +332,29 @@ def test_xls_damaged_dimensions_record(tmp_path):
 
 
 @unix_only
+def test_xls_one_long_shared_string_in_many_cells(tmp_path):
+    # a 640 KB .xls that calamine turns into 2.4 GB: every LABELSST cell copies the string
+    import xlwt
+
+    path = tmp_path / "roster.xls"
+    workbook = xlwt.Workbook()
+    sheet = workbook.add_sheet("S")
+    long = "x" * 32_000
+    for row in range(2_000):
+        for column in range(20):
+            sheet.write(row, column, long)
+    workbook.save(str(path))
+    assert path.stat().st_size < 1024 * 1024
+    assert_refused_in_child(path, "TEXT_TOO_LARGE", max_growth_mib=100)
+
+
+def test_xls_shared_strings_across_continue_records_are_read(tmp_path):
+    texts = ["a" * 9000, "中文" * 5000, "b"]  # longer than one 8,224-byte record
+    path = write_xls(tmp_path / "roster.xls", {"S": [[t] for t in texts]})
+    assert [cells[0] for _, cells in read_sheet(path).rows] == texts
+
+
+@unix_only
 def test_ods_repeated_cells_bomb(tmp_path):
     path = files.write_ods_repeat_bomb(tmp_path / "roster.ods")
     assert path.stat().st_size < 5000
