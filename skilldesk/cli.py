@@ -29,6 +29,7 @@ from skilldesk.core.roster_import import NoRosterFound
 from skilldesk.errors import SkilldeskError
 from skilldesk.errors import ValidationError
 from skilldesk.i18n import _
+from skilldesk.i18n import join
 from skilldesk.imports.reader import FileRefused
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -177,7 +178,9 @@ def cmd_import_roster(args: argparse.Namespace, out: _Output) -> int:
     lines = [_("{rows} rows: {new} new, {updated} updated, {unchanged} unchanged, "
                "{invalid} invalid.").format(**counts)]
     for code, message, count, rows in preview.grouped("error"):
-        shown = "、".join(str(r) for r in rows[:10]) + ("…" if len(rows) > 10 else "")
+        shown = join(rows[:10]) + ("…" if len(rows) > 10 else "")
+        if count > 1:  # one message stands for all: say it is an example
+            message = _("e.g. {message}").format(message=message)
         lines.append(_("  {count} × {message} (rows {rows})").format(
             count=count, message=message, rows=shown))
     if args.dry_run:

@@ -64,6 +64,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
 
 
+def join(items) -> str:
+    """A list in running text: "a, b, c" in English, "a、b、c" in Chinese."""
+    return _(", ").join(str(item) for item in items)
+
+
 def N_(message: str) -> str:
     """Mark *message* for extraction without translating it yet."""
     return message

@@ -25,6 +25,7 @@ from skilldesk.errors import UsageError
 from skilldesk.export import tabular
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
+from skilldesk.i18n import join
 from skilldesk.storage import imports as import_sql
 from skilldesk.storage import people as people_sql
 
@@ -61,7 +62,7 @@ def _display(rows: Iterator[dict], progress: Progress) -> Iterator[dict]:
         yield {**row, "number": number,
                "sex": _(SEXES.get(row["sex"], row["sex"])),
                "id_type": _(ID_TYPES.get(row["id_type"], row["id_type"])),
-               "categories": "、".join(_(PERSON_CATEGORIES.get(c, c))
+               "categories": join(_(PERSON_CATEGORIES.get(c, c))
                                       for c in (row["categories"] or "").split(",") if c)}
 
 

@@ -35,6 +35,7 @@ from skilldesk.errors import NotFound
 from skilldesk.errors import SkilldeskError
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
+from skilldesk.i18n import join
 from skilldesk.imports import headers as header_rules
 from skilldesk.imports import reader
 from skilldesk.storage import imports as sql
@@ -235,7 +236,7 @@ class RosterImportService:
         if sheet is not None:
             if sheet not in sheets:
                 raise NotFound(N_("The file has no sheet named “{sheet}”. Its sheets: {names}."),
-                               sheet=sheet, names="、".join(sheets))
+                               sheet=sheet, names=join(sheets))
             return reader.read_sheet(path, sheet, check=progress.check)
         if len(sheets) == 1:
             return reader.read_sheet(path, sheets[0], check=progress.check)
@@ -269,7 +270,7 @@ class RosterImportService:
             if len(same) < 2:
                 continue
             for row in same:
-                others = "、".join(str(r.row) for r in same if r is not row)
+                others = join(r.row for r in same if r is not row)
                 row.issues.append(RowIssue(row.row, id_header, "id_number", "DUPLICATE_IN_FILE",
                                            N_("The same ID number is also on row {others}. "
                                               "Keep one row per person."), {"others": others}))
@@ -315,7 +316,7 @@ class RosterImportService:
             row.issues.append(RowIssue(row.row, "", "", "OVERLAPPING_CLASS", N_(
                 "Already enrolled in class {codes}, whose dates overlap this class. "
                 "One person cannot attend two classes at the same time."),
-                {"codes": "、".join(codes)}, "warning"))
+                {"codes": join(codes)}, "warning"))
 
     # -- commit ------------------------------------------------------------------------
 

@@ -67,6 +67,8 @@ def _blank(cell: object) -> bool:
 
 def cell_text(cell: object) -> str:
     """A cell as the text a clerk would read in it."""
+    if cell is None:
+        return ""
     if isinstance(cell, float) and cell.is_integer() and abs(cell) < 1e15:
         return str(int(cell))  # a short number typed into a number cell: 15 digits are exact
     if isinstance(cell, (dt.datetime, dt.date)):

@@ -39,6 +39,7 @@ from skilldesk.core.roster_import import RosterPreview
 from skilldesk.core.roster_import import RosterSample
 from skilldesk.core.roster_rows import cell_text
 from skilldesk.i18n import _
+from skilldesk.i18n import join
 from skilldesk.imports.headers import FIELDS
 from skilldesk.ui.errors import show_error
 from skilldesk.ui.hub import Hub
@@ -49,6 +50,7 @@ from skilldesk.ui.widgets import ProgressDialog
 FILE_FILTER = "Excel / CSV (*.xlsx *.xlsm *.xls *.ods *.csv)"
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 SAMPLE_ROWS = 3
+MAX_COLUMN_WIDTH = 220
 
 
 class ImportDialog(QDialog):
@@ -228,7 +230,8 @@ class ImportDialog(QDialog):
         layout.addWidget(self.summary)
         self.problem_list = QListWidget()
         self.problem_list.setObjectName("problem_list")
-        self.problem_list.setMaximumHeight(130)
+        self.problem_list.setMaximumHeight(150)
+        self.problem_list.setWordWrap(True)
         layout.addWidget(self.problem_list)
         self.only_problems = QCheckBox(_("Show only rows with problems"))
         self.only_problems.toggled.connect(self._filter_rows)
@@ -268,14 +271,18 @@ class ImportDialog(QDialog):
         self.problem_list.clear()
         for severity, mark in (("error", "✖"), ("warning", "⚠")):
             for _code, message, count, rows in preview.grouped(severity):
-                shown = "、".join(str(r) for r in rows[:12]) + ("…" if len(rows) > 12 else "")
+                shown = join(rows[:12]) + ("…" if len(rows) > 12 else "")
                 where = _(" (rows {rows})").format(rows=shown) if rows and rows[0] else ""
+                if count > 1:  # one message stands for all: say it is an example
+                    message = _("e.g. {message}").format(message=message)
                 self.problem_list.addItem(f"{mark} {count} × {message}{where}")
         if self.problem_list.count() == 0:
             self.problem_list.addItem(_("No problems found."))
         self.model = PreviewModel(preview, self)
         self.table.setModel(self.model)
         self.table.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):  # a long note must not push the rest away
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), MAX_COLUMN_WIDTH))
         self.only_problems.setChecked(False)
         self.export_button.setEnabled(counts["invalid"] > 0)
         self._update_import_button()

@@ -23,6 +23,7 @@ from skilldesk.core.models import PeoplePage
 from skilldesk.core.models import PersonRow
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
+from skilldesk.i18n import join
 from skilldesk.ui.errors import show_error
 from skilldesk.ui.tasks import TaskRunner
 
@@ -165,7 +166,7 @@ class PeopleModel(QAbstractTableModel):
             if key == "sex":
                 return _(SEXES.get(row.sex, row.sex))
             if key == "categories":
-                return "、".join(_(PERSON_CATEGORIES.get(c, c)) for c in row.categories)
+                return join(_(PERSON_CATEGORIES.get(c, c)) for c in row.categories)
             return getattr(row, key)
         if role == Qt.ItemDataRole.UserRole:
             return row.id
