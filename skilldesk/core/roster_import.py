@@ -225,25 +225,20 @@ class RosterImportService:
 
     def _read(self, path: Path, sheet: str | None,
               progress: Progress) -> tuple[list[str], reader.SheetRows]:
-        if reader.file_kind(path) == "csv":  # one sheet; don't parse the file twice
-            data = reader.read_sheet(path, check=progress.check)
-            return [data.name], data
-        sheets = [s.name for s in reader.list_sheets(path)]
-        return sheets, self._read_workbook(path, sheet, sheets, progress)
-
-    def _read_workbook(self, path: Path, sheet: str | None, sheets: list[str],
-                       progress: Progress) -> reader.SheetRows:
-        if sheet is not None:
-            if sheet not in sheets:
-                raise NotFound(N_("The file has no sheet named “{sheet}”. Its sheets: {names}."),
-                               sheet=sheet, names=join(sheets))
-            return reader.read_sheet(path, sheet, check=progress.check)
-        if len(sheets) == 1:
-            return reader.read_sheet(path, sheets[0], check=progress.check)
-        # several sheets: the one that looks most like a roster
-        read = {name: reader.read_sheet(path, name, check=progress.check) for name in sheets}
+        """The sheet names and the rows of the chosen sheet, opening the file once."""
+        with reader.open_book(path) as book:
+            sheets = book.sheet_names()
+            if sheet is not None:
+                if sheet not in sheets:
+                    raise NotFound(N_("The file has no sheet named “{sheet}”. "
+                                      "Its sheets: {names}."), sheet=sheet, names=join(sheets))
+                return sheets, book.read(sheet, progress.check)
+            if len(sheets) == 1:
+                return sheets, book.read(sheets[0], progress.check)
+            # several sheets: the one that looks most like a roster
+            read = {name: book.read(name, progress.check) for name in sheets}
         best = header_rules.pick_sheet({name: data.rows for name, data in read.items()})
-        return read[best or sheets[0]]
+        return sheets, read[best or sheets[0]]
 
     def _check_columns(self, preview: RosterPreview) -> None:
         mapped = set(preview.mapping.values())

@@ -56,6 +56,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -233,6 +234,52 @@ def read_sheet(path: str | Path, sheet: str | None = None, *, limits: Limits = D
         elif sheet not in names:
             raise _refuse("NO_SUCH_SHEET", path.name, sheet=sheet)
         return book.read(sheet, check)
+
+
+class Book:
+    """One checked, open file for several reads (see `open_book`)."""
+
+    def __init__(self, path: Path, limits: Limits) -> None:
+        data = _read_bytes(path, limits)
+        self._path, self._limits = path, limits
+        self._kind = _sniff(data, path.name)
+        self._csv_data = data if self._kind == "csv" else None
+        self._book = None if self._kind == "csv" else _Workbook(data, self._kind, path.name,
+                                                               limits)
+
+    def sheet_names(self) -> list[str]:
+        if self._book is None:
+            return [self._path.stem]
+        names = self._book.sheet_names()
+        if not names:
+            raise _refuse("NO_SHEETS", self._path.name)
+        return names
+
+    def read(self, sheet: str | None = None,
+             check: Callable[[], None] | None = None) -> SheetRows:
+        """Like `read_sheet`, without opening and checking the file again."""
+        if self._book is None:
+            return _read_csv(self._csv_data, self._path, self._limits, check)
+        if sheet is None:
+            sheet = self.sheet_names()[0]
+        elif sheet not in self._book.sheet_names():
+            raise _refuse("NO_SUCH_SHEET", self._path.name, sheet=sheet)
+        return self._book.read(sheet, check)
+
+    def close(self) -> None:
+        if self._book is not None:
+            self._book.__exit__(None, None, None)
+
+
+@contextmanager
+def open_book(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> Iterator[Book]:
+    """Open *path* once (all the checks that precede parsing included) for reading its
+    sheet names and one or more sheets: a roster import reads each file once this way."""
+    book = Book(Path(path), limits)
+    try:
+        yield book
+    finally:
+        book.close()
 
 
 # ---------------------------------------------------------------------------------------
