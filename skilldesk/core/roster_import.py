@@ -326,7 +326,7 @@ class RosterImportService:
         desk = self._desk
         progress.update(0, 0, _(_SAVE))
         stale = preview.data_version != desk.data_version()
-        with desk.write() as now:
+        with desk.write(bulk=True) as now:
             klass = self._class(preview.class_code)
             if stale:  # something was written since the preview: compare again, inside
                 self._classify(preview, klass)  # the transaction, so nothing is out of date

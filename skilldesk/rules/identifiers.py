@@ -371,7 +371,7 @@ def parse_id_number(raw: str, *, today: datetime.date | None = None) -> IdNumber
         raise _invalid("ID_EMPTY")
     # Before the character check: "3.2E+17" would otherwise be reported as
     # a stray "." and "E", hiding the real cause.
-    if _looks_like_excel_number(number):
+    if not number.isdigit() and _looks_like_excel_number(number):
         raise _invalid("ID_SCIENTIFIC", value=number)
     if not (number.isdigit() or (number[:-1].isdigit() and number[-1] == "X")):
         bad = _offending(number, _ID_ALLOWED)
@@ -450,6 +450,8 @@ _PHONE_SEPARATORS = "-()"
 
 def parse_mobile(raw: str) -> str:
     """Validate a mainland mobile number; return its 11 digits without +86."""
+    if raw.__class__ is str and len(raw) == 11 and _MOBILE.match(raw):
+        return raw  # already clean: the usual roster cell (fast path)
     text = _as_text(raw)
     digits = strip_separators(normalize_dashes(compact(text)), _PHONE_SEPARATORS)
     if not digits:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -139,6 +141,27 @@ def _ensure_device_id(db: Database) -> None:
             db.execute(
                 "INSERT INTO setting(key, value) VALUES ('device_id', ?)", [str(uuid.uuid4())]
             )
+
+
+WAL_AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
+
+
+@contextmanager
+def checkpoint_deferred(db: Database) -> Iterator[None]:
+    """Let a big transaction's COMMIT return without copying the WAL into the
+    database file (SQLite's automatic checkpoint). The commit is as durable
+    either way; the copy happens at the next ``checkpoint`` (the GUI runs one
+    on the worker when the import is done) or when the database is closed."""
+    db.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
+
+
+def checkpoint(db: Database) -> None:
+    """Copy committed WAL frames into the database file, without waiting for readers."""
+    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def data_version(db: Database) -> int:

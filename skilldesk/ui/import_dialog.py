@@ -325,6 +325,8 @@ class ImportDialog(QDialog):
         def done(result: ImportResult) -> None:
             dialog.finish()
             self._show_result(result)
+            # the WAL is copied into the database file after the user has the result
+            self._runner.run(lambda desk: desk.checkpoint())
 
         def failed(exc: BaseException) -> None:
             dialog.finish()
