@@ -262,3 +262,29 @@ def test_commit_compares_again_when_the_database_changed_after_the_preview(schoo
     assert (result.counts["new"], result.counts["updated"], result.counts["unchanged"]) == (0, 2, 1)
     assert school.db.execute("SELECT count(*) FROM person WHERE id_number = ?",
                              [A]).fetchone()[0] == 1
+
+
+def test_a_bulk_commit_leaves_the_checkpoint_for_later(tmp_path):
+    from skilldesk.core.desk import Desk
+
+    desk = Desk.open(tmp_path / "file.skilldesk", create=True)
+    desk.institution.create(InstitutionDraft(name="示范学校", uscc="91110000600037341L"))
+    desk.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    file = tmp_path / "file.skilldesk"
+    before = file.read_bytes()
+    # big enough (over 1,000 WAL pages) that SQLite would otherwise checkpoint at COMMIT
+    rows = [["姓名", "身份证号码", "手机号码"]] + [
+        [f"学员{chr(0x4e00 + n)}", make_id("1990-01-01", n % 1000, area=f"3205{10 + n // 1000:02d}"),
+         f"139{n:08d}"] for n in range(4000)]
+    preview = desk.roster.preview(write_xlsx(tmp_path / "big.xlsx", {"S": rows},
+                                             text_columns=[1]), today=TODAY)
+    assert preview.counts["new"] == 4000
+    desk.roster.commit(preview)
+    assert desk.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000  # restored
+    assert file.read_bytes() == before  # committed to the WAL, not yet copied over
+    desk.checkpoint()
+    assert file.read_bytes() != before
+    desk.close()
+    reopened = Desk.open(tmp_path / "file.skilldesk")
+    assert reopened.people.total() == 4000
+    reopened.close()
