@@ -451,18 +451,26 @@ class _StopParse(Exception):
     pass
 
 
-def _check_prolog(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
-    """Refuse a DOCTYPE before the root element of an XML member (entity expansion)."""
+def _guarded_parser(name: str, where: str) -> xml.parsers.expat.XMLParserType:
+    """An expat parser that refuses any DOCTYPE or entity declaration (billion laughs):
+    Excel never writes them, and nothing in a workbook needs them."""
     parser = xml.parsers.expat.ParserCreate()
 
     def doctype(*_args: object) -> None:
-        raise _refuse("XML_ENTITIES", name, detail=f"DOCTYPE in {info.filename}")
+        raise _refuse("XML_ENTITIES", name, detail=f"DOCTYPE in {where}")
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    return parser
+
+
+def _check_prolog(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    """Refuse a DOCTYPE before the root element of an XML member (entity expansion)."""
+    parser = _guarded_parser(name, info.filename)
 
     def root(*_args: object) -> None:
         raise _StopParse
 
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = doctype
     parser.StartElementHandler = root
     try:
         with package.open(info) as stream:
@@ -587,7 +595,7 @@ def _scan_sheet_slowly(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: st
     self-closing elements too can only move positions further out, never closer.
     """
     extent = _Extent(refs_counted=want_refs)
-    parser = xml.parsers.expat.ParserCreate()
+    parser = _guarded_parser(name, info.filename)
     parser.buffer_text = True
     state = {"row": 0, "col": 0, "cell": None, "depth": 0, "cell_depth": -1, "valued": False,
              "text": 0, "digits": ""}
@@ -649,14 +657,9 @@ def _scan_sheet_slowly(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: st
             stripped = data.strip()
             state["digits"] = stripped if stripped.isdigit() and len(stripped) <= 10 else ""
 
-    def doctype(*_args: object) -> None:
-        raise _refuse("XML_ENTITIES", name, detail=f"DOCTYPE in {info.filename}")
-
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = doctype
     _parse_member(parser, package, info, name, check)
     return extent
 
@@ -710,7 +713,7 @@ def _shared_string_lengths_slowly(package: zipfile.ZipFile, info: zipfile.ZipInf
     prefix, self-closing ones included), for parts the byte split cannot index safely."""
     lengths: list[int] = []
     state = {"depth": 0, "si_depth": -1, "bytes": 0}
-    parser = xml.parsers.expat.ParserCreate()
+    parser = _guarded_parser(name, "the shared strings")
     parser.buffer_text = True
     max_run = 4 * limits.max_cell_chars + 4
 
@@ -731,14 +734,9 @@ def _shared_string_lengths_slowly(package: zipfile.ZipFile, info: zipfile.ZipInf
             if state["bytes"] > max_run:
                 raise _refuse("CELL_TOO_LARGE", name, limit=limits.max_cell_chars)
 
-    def doctype(*_args: object) -> None:
-        raise _refuse("XML_ENTITIES", name, detail="DOCTYPE in the shared strings")
-
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = doctype
     _parse_member(parser, package, info, name, check)
     return lengths
 
@@ -783,7 +781,7 @@ def _scan_ods(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits
     so namespace processing is off here too.
     """
     tables: dict[str, _OdsTable] = {}
-    parser = xml.parsers.expat.ParserCreate()
+    parser = _guarded_parser(name, "content.xml")
     parser.buffer_text = True
     state: dict = {"table": None, "row_repeat": 1, "row_index": 0, "pushed": 0, "pending": 0,
                    "last_value_end": 0, "cell": None, "cell_text": 0, "cell_repeat": 1,
@@ -873,14 +871,9 @@ def _scan_ods(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limits
             state["cell_text"] += len(data)
             cell_text_check()
 
-    def doctype(*_args: object) -> None:
-        raise _refuse("XML_ENTITIES", name, detail="DOCTYPE in content.xml")
-
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = text
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = doctype
     _parse_member(parser, package, info, name, check)
     # calamine holds the grids of all tables at once.
     if tables and sum(t.rows * t.columns for t in tables.values()) > limits.max_cells:
@@ -1081,14 +1074,9 @@ def _small_xml(package: zipfile.ZipFile, info: zipfile.ZipInfo, name: str
     if info.file_size > 16 * 1024 * 1024:
         raise _refuse("UNREADABLE", name, detail=f"{info.filename} is {info.file_size} bytes")
     elements: list[tuple[str, dict[str, str]]] = []
-    parser = xml.parsers.expat.ParserCreate()
-
-    def doctype(*_args: object) -> None:
-        raise _refuse("XML_ENTITIES", name, detail=f"DOCTYPE in {info.filename}")
+    parser = _guarded_parser(name, info.filename)
 
     parser.StartElementHandler = lambda tag, attrs: elements.append((tag, attrs))
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = doctype
     try:
         parser.Parse(package.read(info), True)
     except _XML_ERRORS as exc:
