@@ -60,6 +60,12 @@ class NoRosterFound(SkilldeskError):
         "columns yourself.")
 
 
+class MappingConflict(SkilldeskError):
+    code = "E_MAPPING_CONFLICT"
+    default_msgid = N_("The columns {columns} are all set to “{field}”. Each kind of "
+                       "information can come from one column only: choose one.")
+
+
 class ClassRosterFrozen(SkilldeskError):
     code = "E_ROSTER_FROZEN"
     default_msgid = N_(
@@ -125,6 +131,20 @@ class ImportResult:
     changes: Changes
 
 
+def _refuse_conflicts(mapping: dict[int, str], headers: list[str]) -> None:
+    """One column per field: say which columns claim the same one."""
+    columns: dict[str, list[int]] = defaultdict(list)
+    for column, field_key in sorted(mapping.items()):
+        if field_key:
+            columns[field_key].append(column)
+    for field_key, claimed in columns.items():
+        if len(claimed) > 1:
+            names = [headers[c] if c < len(headers) and headers[c] else f"({c + 1})"
+                     for c in claimed]
+            raise MappingConflict(columns=join(names),
+                                  field=_(header_rules.FIELDS.get(field_key, field_key)))
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -158,12 +178,16 @@ class RosterImportService:
         progress.update(0, 0, _(_READ))
         klass = self._class(class_code)
         sheets, data = self._read(path, sheet, progress)
+        if not data.rows:
+            raise NoRosterFound(sheet=data.name)
         guess = header_rules.guess_header(data.rows) or self._remembered_header(data)
         if guess is None and mapping is None:
             raise NoRosterFound(sheet=data.name)
         if guess is None:  # the user maps the columns of the first row by hand
             guess = self._plain_header(data, 0)
         remembered = sql.get_mapping(self._desk.db, header_rules.layout_key(guess.headers))
+        if mapping is not None:
+            _refuse_conflicts(mapping, guess.headers)
         if mapping is not None or remembered is not None:
             guess = header_rules.apply_mapping_override(guess, mapping or remembered)
         preview = RosterPreview(

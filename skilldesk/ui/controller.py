@@ -142,7 +142,7 @@ class AppController:
 
             self.runner.run(lambda d: d.build_demo(people=DEMO_PEOPLE, seed=DEMO_SEED,
                                                    progress=progress),
-                            on_done=done, on_error=failed)
+                            on_done=done, on_error=failed, on_cancel=self.app.quit)
             return
         if self.args.screenshot:
             self._fail(_("The database has no institution yet."))

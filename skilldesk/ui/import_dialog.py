@@ -217,7 +217,7 @@ class ImportDialog(QDialog):
 
         self._runner.run(lambda desk: desk.roster.preview(
             path, sheet=sheet, class_code=class_code, mapping=mapping, progress=progress),
-            on_done=done, on_error=failed)
+            on_done=done, on_error=failed, on_cancel=dialog.finish)
 
     # -- page 2: the preview ----------------------------------------------------------------
 
@@ -334,7 +334,7 @@ class ImportDialog(QDialog):
 
         self._runner.run(lambda desk: desk.roster.commit(preview, strict=strict,
                                                          progress=progress),
-                         on_done=done, on_error=failed)
+                         on_done=done, on_error=failed, on_cancel=dialog.finish)
 
     # -- page 3: the result, with undo ------------------------------------------------------
 

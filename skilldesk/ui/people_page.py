@@ -159,7 +159,7 @@ class PeoplePage(QWidget):
             show_error(self, exc)
 
         self._runner.run(lambda desk: export_roster(desk, path, query=query, progress=progress),
-                         on_done=done, on_error=failed)
+                         on_done=done, on_error=failed, on_cancel=dialog.finish)
 
     # -- actions ----------------------------------------------------------------------
 

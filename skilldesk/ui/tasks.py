@@ -63,9 +63,12 @@ class TaskRunner(QObject):
         self._submit(op, on_done, on_error, needs_desk=False)
 
     def run(self, op: Op, *, on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[BaseException], None] | None = None) -> None:
-        """Run ``op(desk)`` on the worker; call back on the GUI thread."""
-        self._submit(op, on_done, on_error, needs_desk=True)
+            on_error: Callable[[BaseException], None] | None = None,
+            on_cancel: Callable[[], None] | None = None) -> None:
+        """Run ``op(desk)`` on the worker; call back on the GUI thread: ``on_done(result)``,
+        ``on_error(exc)``, or ``on_cancel()`` when the op stopped because the user
+        cancelled (never shown as an error)."""
+        self._submit(op, on_done, on_error, needs_desk=True, on_cancel=on_cancel)
 
     def run_side(self, fn: Callable[[], Any], *, on_done: Callable[[Any], None] | None = None,
                  on_error: Callable[[BaseException], None] | None = None) -> None:
@@ -74,7 +77,7 @@ class TaskRunner(QObject):
                      executor=self._side)
 
     def _submit(self, op: Callable, on_done, on_error, *, needs_desk: bool,
-                executor: ThreadPoolExecutor | None = None) -> None:
+                executor: ThreadPoolExecutor | None = None, on_cancel=None) -> None:
         self._pending += 1
         if self._pending == 1:
             self.sig_busy_changed.emit(True)
@@ -85,10 +88,11 @@ class TaskRunner(QObject):
             return op(self._desk)
 
         future: Future = (executor or self._executor).submit(work)
-        future.add_done_callback(lambda f: self._sig_finished.emit((f, on_done, on_error)))
+        future.add_done_callback(
+            lambda f: self._sig_finished.emit((f, on_done, on_error, on_cancel)))
 
     def _deliver(self, payload: tuple) -> None:
-        future, on_done, on_error = payload
+        future, on_done, on_error, on_cancel = payload
         self._pending -= 1
         if self._pending == 0:
             self.sig_busy_changed.emit(False)
@@ -99,6 +103,8 @@ class TaskRunner(QObject):
             return
         if isinstance(exc, Cancelled):
             log.info("operation cancelled by the user")
+            if on_cancel is not None:
+                on_cancel()
             return
         if on_error is not None:
             on_error(exc)

@@ -100,6 +100,11 @@ class ProgressDialog(QProgressDialog):
             self.setRange(0, snap.total)
             self.setValue(min(snap.done, snap.total))
 
+    @property
+    def finished_work(self) -> bool:
+        """True once the work ended (done, failed or cancelled) and the dialog closed."""
+        return not self._timer.isActive()
+
     def finish(self) -> None:
         self._timer.stop()
         self.close()

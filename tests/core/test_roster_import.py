@@ -288,3 +288,18 @@ def test_a_bulk_commit_leaves_the_checkpoint_for_later(tmp_path):
     reopened = Desk.open(tmp_path / "file.skilldesk")
     assert reopened.people.total() == 4000
     reopened.close()
+
+
+def test_two_columns_mapped_to_one_field_are_refused_by_name(school, tmp_path):
+    from skilldesk.core.roster_import import MappingConflict
+
+    path = _xlsx(tmp_path)
+    with pytest.raises(MappingConflict) as info:
+        school.roster.preview(path, mapping={1: "name", 2: "name", 3: "id_number"}, today=TODAY)
+    assert "姓名" in info.value.user_message() and "性别" in info.value.user_message()
+
+
+def test_an_empty_sheet_is_no_roster(school, tmp_path):
+    path = write_csv(tmp_path / "empty.csv", [[""], [""]])
+    with pytest.raises((NoRosterFound, reader.FileRefused)):
+        school.roster.preview(path, mapping={0: "name"}, today=TODAY)

@@ -64,3 +64,46 @@ def test_crash_handler_logs_the_traceback_before_anything_else(qtbot, tmp_path):
     assert "ZeroDivisionError: boom in a slot" in text
     assert "unexpected exception" in text
     sys.excepthook = sys.__excepthook__
+
+
+def test_a_cancelled_operation_calls_on_cancel_not_on_error(qtbot):
+    from skilldesk.errors import Cancelled
+    from skilldesk.ui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    runner.set_desk(object())
+    seen = []
+
+    def op(_desk):
+        raise Cancelled()
+
+    runner.run(op, on_done=lambda r: seen.append("done"), on_error=lambda e: seen.append("error"),
+               on_cancel=lambda: seen.append("cancel"))
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen == ["cancel"]
+    runner.shutdown()
+
+
+def test_cancelling_an_import_closes_its_progress_dialog(qtbot, gui, tmp_path):
+    from skilldesk.ui import import_dialog as module
+    from tests.core.test_roster_import import roster_rows
+    from tests.imports.files import write_xlsx
+
+    path = write_xlsx(tmp_path / "r.xlsx", {"S": roster_rows()})
+    dialogs = []
+
+    class CancelledAtOnce(module.ProgressDialog):
+        def __init__(self, progress, title, parent=None):
+            super().__init__(progress, title, parent)
+            progress.cancel()  # the user pressed 取消 straight away
+            dialogs.append(self)
+
+    original = module.ProgressDialog
+    module.ProgressDialog = CancelledAtOnce
+    try:
+        dialog = gui.window.people_page.open_import(str(path))
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: bool(dialogs) and dialogs[0].finished_work, timeout=10_000)
+    finally:
+        module.ProgressDialog = original
+    assert dialog.pages.currentIndex() == 0 and dialog.preview is None
