@@ -46,6 +46,7 @@ from skilldesk.ui.hub import Hub
 from skilldesk.ui.preview_model import PreviewModel
 from skilldesk.ui.tasks import TaskRunner
 from skilldesk.ui.widgets import ProgressDialog
+from skilldesk.ui.widgets import with_suffix
 
 FILE_FILTER = "Excel / CSV (*.xlsx *.xlsm *.xls *.ods *.csv)"
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -304,10 +305,10 @@ class ImportDialog(QDialog):
         assert self.preview is not None
         suggested = str(Path(self.preview.path).with_name(
             Path(self.preview.path).stem + _("-errors") + ".xlsx"))
-        path, _filter = QFileDialog.getSaveFileName(self, _("Export rows with errors"), suggested,
-                                                    "Excel (*.xlsx);;CSV (*.csv)")
+        path, chosen = QFileDialog.getSaveFileName(self, _("Export rows with errors"), suggested,
+                                                   "Excel (*.xlsx);;CSV (*.csv)")
         if path:
-            self.export_invalid_to(path)
+            self.export_invalid_to(with_suffix(path, chosen))
 
     def export_invalid_to(self, path: str) -> None:
         preview = self.preview

@@ -32,6 +32,7 @@ from skilldesk.ui.people_model import PeopleModel
 from skilldesk.ui.person_form import PersonForm
 from skilldesk.ui.tasks import TaskRunner
 from skilldesk.ui.widgets import ProgressDialog
+from skilldesk.ui.widgets import with_suffix
 
 SEARCH_DELAY_MS = 150
 
@@ -139,10 +140,10 @@ class PeoplePage(QWidget):
             self.open_import(path)
 
     def _export(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
+        path, chosen = QFileDialog.getSaveFileName(
             self, _("Export people"), _("roster") + ".xlsx", "Excel (*.xlsx);;CSV (*.csv)")
         if path:
-            self.export_to(path)
+            self.export_to(with_suffix(path, chosen))
 
     def export_to(self, path: str) -> None:
         query = self.model.query

@@ -109,3 +109,10 @@ class ProgressDialog(QProgressDialog):
         self._timer.stop()
         self.close()
         self.deleteLater()
+
+
+def with_suffix(path: str, chosen_filter: str) -> str:
+    """The save dialog's *path*, with the chosen filter's suffix if the user typed none."""
+    if path.lower().endswith((".xlsx", ".csv")):
+        return path
+    return path + (".csv" if "*.csv" in chosen_filter else ".xlsx")

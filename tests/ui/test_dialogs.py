@@ -107,3 +107,11 @@ def test_cancelling_an_import_closes_its_progress_dialog(qtbot, gui, tmp_path):
     finally:
         module.ProgressDialog = original
     assert dialog.pages.currentIndex() == 0 and dialog.preview is None
+
+
+def test_a_save_name_typed_without_suffix_gets_the_chosen_one():
+    from skilldesk.ui.widgets import with_suffix
+
+    assert with_suffix("/tmp/名单", "Excel (*.xlsx)") == "/tmp/名单.xlsx"
+    assert with_suffix("/tmp/名单", "CSV (*.csv)") == "/tmp/名单.csv"
+    assert with_suffix("/tmp/名单.CSV", "Excel (*.xlsx)") == "/tmp/名单.CSV"
