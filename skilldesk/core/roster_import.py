@@ -45,6 +45,9 @@ if TYPE_CHECKING:
     from skilldesk.core.desk import Desk
 
 _BLANK_PERSON = dict.fromkeys(PERSON_FIELDS, "")
+# Checked rows stay in memory until the user commits (about 6 KB each, with the
+# file's cells): this bounds an import at well under 1 GB.
+MAX_ROWS = 100_000
 # issues that come from comparing with the database (recomputed by _classify)
 _COMPARISON_CODES = frozenset({"NAME_CHANGED", "OVERLAPPING_CLASS"})
 _READ = N_("Reading the file")
@@ -64,6 +67,13 @@ class MappingConflict(SkilldeskError):
     code = "E_MAPPING_CONFLICT"
     default_msgid = N_("The columns {columns} are all set to “{field}”. Each kind of "
                        "information can come from one column only: choose one.")
+
+
+class RosterTooLarge(SkilldeskError):
+    code = "E_ROSTER_TOO_LARGE"
+    default_msgid = N_("The sheet “{sheet}” has {rows} rows; one import takes at most {limit} "
+                       "rows, so that checking it fits in memory. Split the roster into "
+                       "several files and import them one after another.")
 
 
 class ClassRosterFrozen(SkilldeskError):
@@ -180,6 +190,8 @@ class RosterImportService:
         sheets, data = self._read(path, sheet, progress)
         if not data.rows:
             raise NoRosterFound(sheet=data.name)
+        if len(data.rows) > MAX_ROWS:
+            raise RosterTooLarge(sheet=data.name, rows=len(data.rows), limit=MAX_ROWS)
         guess = header_rules.guess_header(data.rows) or self._remembered_header(data)
         if guess is None and mapping is None:
             raise NoRosterFound(sheet=data.name)
@@ -218,6 +230,8 @@ class RosterImportService:
         sheets, data = self._read(path, sheet, NullProgress())
         if not data.rows:
             raise NoRosterFound(sheet=data.name)
+        if len(data.rows) > MAX_ROWS:
+            raise RosterTooLarge(sheet=data.name, rows=len(data.rows), limit=MAX_ROWS)
         plain = self._plain_header(data, 0)
         return RosterSample(sheets, data.name, plain.headers,
                             [cells for _n, cells in data.rows[1:1 + rows]])

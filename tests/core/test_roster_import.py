@@ -303,3 +303,13 @@ def test_an_empty_sheet_is_no_roster(school, tmp_path):
     path = write_csv(tmp_path / "empty.csv", [[""], [""]])
     with pytest.raises((NoRosterFound, reader.FileRefused)):
         school.roster.preview(path, mapping={0: "name"}, today=TODAY)
+
+
+def test_a_roster_too_large_to_check_in_memory_is_refused(school, tmp_path, monkeypatch):
+    from skilldesk.core import roster_import
+    from skilldesk.core.roster_import import RosterTooLarge
+
+    monkeypatch.setattr(roster_import, "MAX_ROWS", 10)
+    with pytest.raises(RosterTooLarge) as info:
+        school.roster.preview(_xlsx(tmp_path), today=TODAY)
+    assert "13" in info.value.user_message() and "10" in info.value.user_message()
