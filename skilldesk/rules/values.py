@@ -317,6 +317,23 @@ _CATEGORY_SPELLINGS: dict[str, tuple[str, ...]] = {
     ),
     "other": ("其他", "其它"),
 }
+# The labels SkillDesk itself prints (core.models.PERSON_CATEGORIES, in English and
+# in the zh_CN catalogue), so that an exported roster imports again; a test keeps
+# this list in step with the labels.
+_LABELS: dict[str, tuple[str, ...]] = {
+    "migrant_worker": ("Rural migrant worker",),
+    "graduate_unemployed": ("Unemployed graduate",),
+    "registered_unemployed": ("Registered unemployed",),
+    "veteran": ("Veteran",),
+    "disabled": ("Person with disability",),
+    "low_income": ("Low-income family",),
+    "employee": ("Employee (skill upgrade)", "在职职工（技能提升）"),
+    "entrepreneur": ("Would-be entrepreneur",),
+    "school_leaver": ("School leaver not continuing study",),
+    "other": ("Other",),
+}
+for _key_name, _labels in _LABELS.items():
+    _CATEGORY_SPELLINGS[_key_name] += _labels
 
 #: Spelling found on rosters (compact, case-folded) -> category key.  The
 #: keys themselves are included so an exported file reads back.
@@ -333,7 +350,8 @@ CATEGORY_SYNONYMS: Mapping[str, str] = MappingProxyType(
 
 # Between several categories in one cell ("农民工、低保"); full-width
 # forms of , ; / are folded to these first.
-_CATEGORY_SPLIT = re.compile(r"[、,;/|+\s]+")
+_CATEGORY_SPLIT = re.compile(r"[、,;/|+]+")
+_SPACES = re.compile(r"\s+")
 
 
 def parse_categories(raw: object) -> tuple[str, ...]:
@@ -345,13 +363,17 @@ def parse_categories(raw: object) -> tuple[str, ...]:
     found: list[str] = []
     unknown: list[str] = []
     for part in _CATEGORY_SPLIT.split(_text(raw)):
-        if not part:
-            continue
-        key = CATEGORY_SYNONYMS.get(part.casefold())
-        if key is None:
-            unknown.append(part)
-        elif key not in found:
-            found.append(key)
+        # A whole part may be a label with spaces ("Person with disability");
+        # otherwise spaces separate categories too ("农民工 低保").
+        key = CATEGORY_SYNONYMS.get(compact(part).casefold())
+        pieces = [(part, key)] if key or not part.strip() else [
+            (piece, CATEGORY_SYNONYMS.get(piece.casefold()))
+            for piece in _SPACES.split(part.strip())]
+        for piece, key in pieces:
+            if key is None and piece.strip():
+                unknown.append(piece.strip())
+            elif key is not None and key not in found:
+                found.append(key)
     if unknown:
         raise _invalid("CATEGORY_UNKNOWN", value="、".join(unknown))
     return tuple(found)

@@ -521,3 +521,18 @@ def test_every_message_uses_named_fields():
     for code, msgid in PROBLEM_MESSAGES.items():
         assert code.isupper()
         assert "{}" not in msgid
+
+
+def test_every_category_label_skilldesk_prints_reads_back_in_both_languages():
+    """An exported roster (labels, not keys) must import again."""
+    from skilldesk import i18n
+    from skilldesk.core.models import PERSON_CATEGORIES
+    from skilldesk.rules.values import parse_categories
+
+    try:
+        for language in ("en", "zh_CN"):
+            i18n.set_language(language)
+            for key, label in PERSON_CATEGORIES.items():
+                assert parse_categories(i18n._(label)) == (key,), (language, label)
+    finally:
+        i18n.set_language("en")
