@@ -87,3 +87,24 @@ def test_a_refused_file_exits_1_with_the_reason(db, tmp_path, capsys):
     assert code == 1 and doc["committed"] is False
     assert doc["errors"][0]["code"] == "NOT_A_SPREADSHEET"
     assert err.strip()
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_an_exported_roster_imports_again_without_errors(db, tmp_path, capsys, language):
+    from skilldesk import config
+
+    file = write_xlsx(tmp_path / "r.xlsx", {"花名册": roster_rows()})
+    run(capsys, "--db", str(db), "import", "roster", str(file))
+    config.save(config.Preferences(language=language))
+    try:
+        out_file = tmp_path / "exported.xlsx"
+        assert run(capsys, "--db", str(db), "export", "roster", "--out", str(out_file))[0] == 0
+        fresh = tmp_path / "fresh.skilldesk"
+        run(capsys, "--db", str(fresh), "init", "--name", "新学校", "--uscc", "91110000600037341L")
+        code, out, _ = run(capsys, "--db", str(fresh), "import", "roster", str(out_file),
+                           "--dry-run", "--json")
+    finally:
+        config.save(config.Preferences(language="en"))
+    doc = json.loads(out)
+    assert code == 0, doc["errors"]
+    assert (doc["rows"], doc["new"], doc["invalid"]) == (3, 3, 0)

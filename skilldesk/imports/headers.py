@@ -94,7 +94,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "graduation_date": ("毕业时间", "毕业日期", "毕业年月"),
     "bank_account": (
         "银行卡号", "社保卡号", "银行账号", "社会保障卡号", "社会保障卡银行账号",
-        "银行帐号", "社保卡银行账号",
+        "银行帐号", "社保卡银行账号", "银行卡号或社保卡号",
     ),
     "notes": ("备注", "说明"),
 }
@@ -131,6 +131,21 @@ def normalise_header(text: object) -> str:
         previous, value = value, _HINTS.sub("", value)
     return value.strip(_MARKERS).casefold()
 
+
+# The headers SkillDesk itself writes in English (core.roster_export.ROSTER_COLUMNS), so an
+# exported roster imports again whatever the language; a test keeps these in step.
+_ENGLISH = {
+    "name": ("Name",), "id_type": ("ID type",), "id_number": ("ID number",), "sex": ("Sex",),
+    "birth_date": ("Date of birth",), "phone": ("Mobile",), "categories": ("Categories",),
+    "hukou_address": ("Registered residence (hukou)",), "hukou_type": ("Hukou type",),
+    "education": ("Education",), "employer": ("Employer",),
+    "employer_uscc": ("Employer's credit code",),
+    "unemployment_cert_no": ("Employment/unemployment registration no.",),
+    "school": ("School graduated from",), "graduation_date": ("Graduation date",),
+    "bank_account": ("Bank or social security card no.",), "notes": ("Notes",),
+}
+for _field, _spellings in _ENGLISH.items():
+    SYNONYMS[_field] += _spellings
 
 _EXACT: dict[str, str] = {
     normalise_header(spelling): field

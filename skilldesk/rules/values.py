@@ -414,6 +414,19 @@ _ID_TYPES: dict[str, str] = {
     "永久居留身份证": "foreign_permanent_residence",
     "foreign_permanent_residence": "foreign_permanent_residence",
 }
+# The ID type labels SkillDesk itself prints (core.models.ID_TYPES, English and zh_CN),
+# so that an exported roster imports again; a test keeps these in step.
+for _label, _kind in (
+    ("Resident ID card", "resident"), ("Resident ID card (old 15-digit)", "resident"),
+    ("居民身份证（旧15位）", "resident"),
+    ("Residence permit (Hong Kong)", "hk_resident_permit"),
+    ("Residence permit (Macau)", "macau_resident_permit"),
+    ("Residence permit (Taiwan)", "taiwan_resident_permit"),
+    ("Foreign permanent residence card", "foreign_permanent_residence"),
+    ("legacy_15", "resident"),
+):
+    _ID_TYPES[compact(to_halfwidth(_label)).casefold()] = _kind
+
 # Names that cover more than one region: the ID number decides (GB 11643
 # permits start with 81 Hong Kong, 82 Macau, 83 Taiwan).
 # A bare "居住证" is not here: it is also the ordinary residence permit of

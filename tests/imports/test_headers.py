@@ -392,3 +392,22 @@ def test_no_spelling_belongs_to_two_fields():
         for spelling in spellings:
             key = normalise_header(spelling)
             assert seen.setdefault(key, field) == field, spelling
+
+
+def test_every_header_skilldesk_exports_is_recognised_in_both_languages():
+    """An exported roster must import again whatever the interface language."""
+    from skilldesk import i18n
+    from skilldesk.core.roster_export import ROSTER_COLUMNS
+    from skilldesk.imports.headers import guess_header
+
+    expected = {key: ("seq_no" if key == "number" else key) for key, _h, _k in ROSTER_COLUMNS}
+    try:
+        for language in ("en", "zh_CN"):
+            i18n.set_language(language)
+            headers = [i18n._(header) for _key, header, _kind in ROSTER_COLUMNS]
+            guess = guess_header([(1, headers)])
+            assert guess is not None, language
+            assert {headers[c]: f for c, f in guess.mapping.items()} == {
+                i18n._(h): expected[k] for k, h, _kind in ROSTER_COLUMNS}, language
+    finally:
+        i18n.set_language("en")

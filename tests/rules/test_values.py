@@ -536,3 +536,23 @@ def test_every_category_label_skilldesk_prints_reads_back_in_both_languages():
                 assert parse_categories(i18n._(label)) == (key,), (language, label)
     finally:
         i18n.set_language("en")
+
+
+def test_every_id_type_label_skilldesk_prints_reads_back_in_both_languages():
+    from skilldesk import i18n
+    from skilldesk.core.models import ID_TYPES
+    from skilldesk.rules.values import parse_id_type
+
+    numbers = {"hk_resident_permit": "810000199001010011",
+               "macau_resident_permit": "820000199001010011",
+               "taiwan_resident_permit": "830000199001010011",
+               "foreign_permanent_residence": "900000199001010011"}
+    try:
+        for language in ("en", "zh_CN"):
+            i18n.set_language(language)
+            for kind, label in ID_TYPES.items():
+                expected = "resident" if kind == "legacy_15" else kind
+                assert parse_id_type(i18n._(label), id_number=numbers.get(kind)) == expected, \
+                    (language, label)
+    finally:
+        i18n.set_language("en")
