@@ -10,9 +10,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from skilldesk.core.roster_import import RosterPreview
+from skilldesk.core.models import PERSON_CATEGORIES
 from skilldesk.core.roster_rows import cell_text
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
+from skilldesk.i18n import join
+from skilldesk.imports.headers import FIELDS
 
 STATUS_LABELS = {
     "new": N_("New"),
@@ -85,9 +88,23 @@ class PreviewModel(QAbstractTableModel):
         issues = self._issues(row, column if column >= 0 else None) if index.column() else []
         if role == Qt.ItemDataRole.BackgroundRole and issues:
             return _ERROR if any(i.severity == "error" for i in issues) else _WARNING
-        if role == Qt.ItemDataRole.ToolTipRole and issues:
-            return "\n".join(i.message() for i in issues)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [i.message() for i in issues]
+            if index.column() == 1 and row.status == "updated":
+                lines += self._changes(row)
+            return "\n".join(lines) or None
         return None
+
+    @staticmethod
+    def _changes(row) -> list[str]:
+        """What an update will change, field by field (shown on the status cell)."""
+        lines = [_("{field}: {old} → {new}").format(
+            field=_(FIELDS.get(field, field)), old=old or _("(empty)"), new=new)
+            for field, (old, new) in row.changed.items()]
+        if row.added_categories:
+            lines.append(_("Categories added: {names}").format(
+                names=join(_(PERSON_CATEGORIES.get(c, c)) for c in row.added_categories)))
+        return lines
 
     def row_issues_text(self, view_row: int) -> str:
         row = self._rows[view_row]

@@ -94,3 +94,21 @@ def test_export_of_the_people_shown(qtbot, gui, tmp_path):
     page.export_to(str(target))
     qtbot.waitUntil(lambda: target.exists(), timeout=30_000)
     qtbot.waitUntil(lambda: "people.xlsx" in page.count_label.text(), timeout=10_000)
+
+
+def test_an_update_says_what_it_will_change(qtbot, gui, tmp_path):
+    from skilldesk.core.models import PersonDraft
+    from tests.core.test_roster_import import STORED
+
+    gui.runner.run(lambda desk: desk.people.save(
+        PersonDraft(name="吴存", id_number=STORED, phone="13800000000")))
+    gui.runner.wait_idle()
+    path = write_xlsx(tmp_path / "r.xlsx", {"S": roster_rows()})
+    dialog = _open(qtbot, gui, path)
+    model = dialog.table.model()
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == 12)
+    assert model.index(row, 1).data() == "Update"
+    tip = model.index(row, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Mobile: 13800000000 → 13900000000" in tip
+    assert "Categories added" in tip
+    dialog.close()
