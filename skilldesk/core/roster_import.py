@@ -482,7 +482,3 @@ class RosterImportService:
 
     def batches(self) -> list[dict]:
         return sql.list_batches(self._desk.db)
-
-    def remember_mapping(self, preview: RosterPreview) -> None:
-        with self._desk.write() as now:
-            sql.put_mapping(self._desk.db, preview.layout_key, "roster", preview.mapping, now)

@@ -177,11 +177,3 @@ def schema_version(db: Database) -> str:
 def get_setting(db: Database, key: str) -> str | None:
     row = db.execute("SELECT value FROM setting WHERE key = ?", [key]).fetchone()
     return row[0] if row else None
-
-
-def set_setting(db: Database, key: str, value: str) -> None:
-    db.execute(
-        "INSERT INTO setting(key, value) VALUES (?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        [key, value],
-    )

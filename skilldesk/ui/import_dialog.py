@@ -132,11 +132,6 @@ class ImportDialog(QDialog):
         for code, name, start in classes:
             self.class_combo.addItem(f"{code}  {name}（{start}）", code)
 
-    def select_class(self, code: str) -> None:
-        index = self.class_combo.findData(code)
-        if index >= 0:
-            self.class_combo.setCurrentIndex(index)
-
     def _choose_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, _("Import roster"), "", FILE_FILTER)
         if path:

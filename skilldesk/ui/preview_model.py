@@ -105,7 +105,3 @@ class PreviewModel(QAbstractTableModel):
             lines.append(_("Categories added: {names}").format(
                 names=join(_(PERSON_CATEGORIES.get(c, c)) for c in row.added_categories)))
         return lines
-
-    def row_issues_text(self, view_row: int) -> str:
-        row = self._rows[view_row]
-        return "\n".join(_("Row {row}: ").format(row=row.row) + i.message() for i in row.issues)
