@@ -87,6 +87,7 @@ class ProgressDialog(QProgressDialog):
         self.setCancelButtonText(_("Cancel"))
         self.setRange(0, 0)
         self.canceled.connect(progress.cancel)
+        self._finished = False
         self._timer = QTimer(self)
         self._timer.setInterval(100)
         self._timer.timeout.connect(self._poll)
@@ -102,10 +103,12 @@ class ProgressDialog(QProgressDialog):
 
     @property
     def finished_work(self) -> bool:
-        """True once the work ended (done, failed or cancelled) and the dialog closed."""
-        return not self._timer.isActive()
+        """True once the work ended (done, failed or cancelled) and the dialog closed.
+        A plain Python flag: still readable after Qt has deleted the dialog."""
+        return self._finished
 
     def finish(self) -> None:
+        self._finished = True
         self._timer.stop()
         self.close()
         self.deleteLater()
