@@ -671,6 +671,7 @@ def test_rules_package_stays_below_the_core():
                 assert not name.startswith(("PySide6", "sqlite", "sqlite_utils", "skilldesk.core"))
 
 
+@hsettings
 @given(st.text(alphabet="0123456789", min_size=17, max_size=17))
 def test_fast_check_char_equals_the_weighted_sum_definition(body):
     from skilldesk.rules.identifiers import _ID_CHECK_CHARS
