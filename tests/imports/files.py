@@ -224,12 +224,10 @@ _EMPTY_SST = f'<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="{_MAIN_NS}"><
 
 
 def _column_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    """"A" for 0, "AB" for 27: openpyxl's spelling, an independent check of the reader's."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
 
 
 def sheet_xml(cells: Iterable[tuple[str, str]], dimension: str | None = None,
