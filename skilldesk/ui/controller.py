@@ -19,7 +19,6 @@ from skilldesk import i18n
 from skilldesk import paths
 from skilldesk.core.desk import Desk
 from skilldesk.core.models import Institution
-from skilldesk.core.progress import Progress
 from skilldesk.errors import SkilldeskError
 from skilldesk.i18n import _
 from skilldesk.ui import fonts
@@ -29,7 +28,7 @@ from skilldesk.ui.hub import Hub
 from skilldesk.ui.mainwindow import MainWindow
 from skilldesk.ui.setup_dialog import SetupDialog
 from skilldesk.ui.tasks import TaskRunner
-from skilldesk.ui.widgets import ProgressDialog
+from skilldesk.ui.widgets import run_with_progress
 
 log = logging.getLogger(__name__)
 DEMO_PEOPLE = 2000
@@ -128,21 +127,12 @@ class AppController:
             self._ready()
             return
         if demo:  # first use of the demo (or an earlier attempt was cancelled)
-            progress = Progress()
-            progress.update(0, 0, _("Creating the demo institution…"))
-            dialog = ProgressDialog(progress, _("Demo"), self.window)
-
-            def done(_summary) -> None:
-                dialog.finish()
-                self._ready()
-
-            def failed(exc: BaseException) -> None:
-                dialog.finish()
-                self._on_open_failed(exc)
-
-            self.runner.run(lambda d: d.build_demo(people=DEMO_PEOPLE, seed=DEMO_SEED,
-                                                   progress=progress),
-                            on_done=done, on_error=failed, on_cancel=self.app.quit)
+            run_with_progress(
+                self.runner, self.window, _("Demo"),
+                lambda d, progress: d.build_demo(people=DEMO_PEOPLE, seed=DEMO_SEED,
+                                                 progress=progress),
+                on_done=lambda _summary: self._ready(), on_error=self._on_open_failed,
+                on_cancel=self.app.quit, label=_("Creating the demo institution…"))
             return
         if self.args.screenshot:
             self._fail(_("The database has no institution yet."))

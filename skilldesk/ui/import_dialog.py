@@ -31,7 +31,6 @@ from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from skilldesk.core.changes import Changes
-from skilldesk.core.progress import Progress
 from skilldesk.core.roster_export import export_invalid_rows
 from skilldesk.core.roster_import import ImportResult
 from skilldesk.core.roster_import import NoRosterFound
@@ -45,7 +44,7 @@ from skilldesk.ui.errors import show_error
 from skilldesk.ui.hub import Hub
 from skilldesk.ui.preview_model import PreviewModel
 from skilldesk.ui.tasks import TaskRunner
-from skilldesk.ui.widgets import ProgressDialog
+from skilldesk.ui.widgets import run_with_progress
 from skilldesk.ui.widgets import with_suffix
 
 FILE_FILTER = "Excel / CSV (*.xlsx *.xlsm *.xls *.ods *.csv)"
@@ -188,17 +187,13 @@ class ImportDialog(QDialog):
         sheet = self.sheet_combo.currentText() if same_file else None
         mapping = self.current_mapping() if same_file and sheet == self._mapped_sheet else None
         class_code = self.class_combo.currentData()
-        progress = Progress()
-        dialog = ProgressDialog(progress, _("Import roster"), self)
 
         def done(preview: RosterPreview) -> None:
-            dialog.finish()
             self.source_message.hide()
             self._mapped_path = path
             self._show_preview(preview)
 
         def failed(exc: BaseException) -> None:
-            dialog.finish()
             self.pages.setCurrentIndex(0)
             if isinstance(exc, NoRosterFound):
                 # let the user say which column is which, from the first rows
@@ -211,9 +206,11 @@ class ImportDialog(QDialog):
                 return
             show_error(self, exc)
 
-        self._runner.run(lambda desk: desk.roster.preview(
-            path, sheet=sheet, class_code=class_code, mapping=mapping, progress=progress),
-            on_done=done, on_error=failed, on_cancel=dialog.finish)
+        run_with_progress(self._runner, self, _("Import roster"),
+                          lambda desk, progress: desk.roster.preview(
+                              path, sheet=sheet, class_code=class_code, mapping=mapping,
+                              progress=progress),
+                          on_done=done, on_error=failed)
 
     # -- page 2: the preview ----------------------------------------------------------------
 
@@ -315,22 +312,16 @@ class ImportDialog(QDialog):
 
     def _commit(self) -> None:
         preview, strict = self.preview, self.strict.isChecked()
-        progress = Progress()
-        dialog = ProgressDialog(progress, _("Import roster"), self)
 
         def done(result: ImportResult) -> None:
-            dialog.finish()
             self._show_result(result)
             # the WAL is copied into the database file after the user has the result
             self._runner.run(lambda desk: desk.checkpoint())
 
-        def failed(exc: BaseException) -> None:
-            dialog.finish()
-            show_error(self, exc)
-
-        self._runner.run(lambda desk: desk.roster.commit(preview, strict=strict,
-                                                         progress=progress),
-                         on_done=done, on_error=failed, on_cancel=dialog.finish)
+        run_with_progress(self._runner, self, _("Import roster"),
+                          lambda desk, progress: desk.roster.commit(preview, strict=strict,
+                                                                    progress=progress),
+                          on_done=done)
 
     # -- page 3: the result, with undo ------------------------------------------------------
 

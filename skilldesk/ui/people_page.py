@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from skilldesk.core.changes import Changes
-from skilldesk.core.progress import Progress
 from skilldesk.core.roster_export import export_roster
 from skilldesk.i18n import _
 from skilldesk.ui.errors import show_error
@@ -31,7 +30,7 @@ from skilldesk.ui.import_dialog import ImportDialog
 from skilldesk.ui.people_model import PeopleModel
 from skilldesk.ui.person_form import PersonForm
 from skilldesk.ui.tasks import TaskRunner
-from skilldesk.ui.widgets import ProgressDialog
+from skilldesk.ui.widgets import run_with_progress
 from skilldesk.ui.widgets import with_suffix
 
 SEARCH_DELAY_MS = 150
@@ -147,20 +146,15 @@ class PeoplePage(QWidget):
 
     def export_to(self, path: str) -> None:
         query = self.model.query
-        progress = Progress()
-        dialog = ProgressDialog(progress, _("Export people"), self)
 
         def done(count: int) -> None:
-            dialog.finish()
             self.count_label.setText(_("{count} people written to {path}.").format(
                 count=count, path=path))
 
-        def failed(exc: BaseException) -> None:
-            dialog.finish()
-            show_error(self, exc)
-
-        self._runner.run(lambda desk: export_roster(desk, path, query=query, progress=progress),
-                         on_done=done, on_error=failed, on_cancel=dialog.finish)
+        run_with_progress(self._runner, self, _("Export people"),
+                          lambda desk, progress: export_roster(desk, path, query=query,
+                                                               progress=progress),
+                          on_done=done)
 
     # -- actions ----------------------------------------------------------------------
 

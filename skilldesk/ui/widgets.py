@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel
@@ -9,9 +12,12 @@ from PySide6.QtWidgets import QProgressDialog
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
+from skilldesk.core.desk import Desk
 from skilldesk.core.progress import Progress
 from skilldesk.errors import FieldIssue
 from skilldesk.i18n import _
+from skilldesk.ui.errors import show_error
+from skilldesk.ui.tasks import TaskRunner
 
 ERROR_STYLE = "color: #b3261e;"
 WARNING_STYLE = "color: #8a5a00;"
@@ -112,6 +118,40 @@ class ProgressDialog(QProgressDialog):
         self._timer.stop()
         self.close()
         self.deleteLater()
+
+
+def run_with_progress(runner: TaskRunner, parent: QWidget | None, title: str,
+                      op: Callable[[Desk, Progress], Any], *,
+                      on_done: Callable[[Any], None],
+                      on_error: Callable[[BaseException], None] | None = None,
+                      on_cancel: Callable[[], None] | None = None,
+                      label: str | None = None) -> ProgressDialog:
+    """Run ``op(desk, progress)`` on the worker behind a ProgressDialog with Cancel.
+
+    The dialog closes before any callback runs; errors go to *on_error* (default:
+    ``show_error``); a cancel closes the dialog and calls *on_cancel*, if any.
+    """
+    progress = Progress()
+    if label:
+        progress.update(0, 0, label)
+    dialog = ProgressDialog(progress, title, parent)
+
+    def done(result: Any) -> None:
+        dialog.finish()
+        on_done(result)
+
+    def failed(exc: BaseException) -> None:
+        dialog.finish()
+        (on_error or (lambda e: show_error(parent, e)))(exc)
+
+    def cancelled() -> None:
+        dialog.finish()
+        if on_cancel is not None:
+            on_cancel()
+
+    runner.run(lambda desk: op(desk, progress), on_done=done, on_error=failed,
+               on_cancel=cancelled)
+    return dialog
 
 
 def with_suffix(path: str, chosen_filter: str) -> str:

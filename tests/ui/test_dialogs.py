@@ -85,7 +85,7 @@ def test_a_cancelled_operation_calls_on_cancel_not_on_error(qtbot):
 
 
 def test_cancelling_an_import_closes_its_progress_dialog(qtbot, gui, tmp_path):
-    from skilldesk.ui import import_dialog as module
+    from skilldesk.ui import widgets as module
     from tests.core.test_roster_import import roster_rows
     from tests.imports.files import write_xlsx
 
