@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from skilldesk.core.changes import Changes
 from skilldesk.core.clock import IdPool
+from skilldesk.core.perf import collector_paused
 from skilldesk.core.progress import NullProgress
 from skilldesk.core.progress import Progress
 from skilldesk.core.roster_rows import RosterRow
@@ -182,6 +183,13 @@ class RosterImportService:
                 class_code: str | None = None, mapping: dict[int, str] | None = None,
                 progress: Progress | None = None, today: dt.date | None = None
                 ) -> RosterPreview:
+        """Read the file, find its header, check every row and compare with the database."""
+        with collector_paused():
+            return self._preview(path, sheet, class_code, mapping, progress, today)
+
+    def _preview(self, path: str | Path, sheet: str | None, class_code: str | None,
+                 mapping: dict[int, str] | None, progress: Progress | None,
+                 today: dt.date | None) -> RosterPreview:
         progress = progress or NullProgress()
         today = today or dt.date.today()
         path = Path(path)
@@ -364,7 +372,7 @@ class RosterImportService:
         desk = self._desk
         progress.update(0, 0, _(_SAVE))
         stale = preview.data_version != desk.data_version()
-        with desk.write(bulk=True) as now:
+        with collector_paused(), desk.write(bulk=True) as now:
             klass = self._class(preview.class_code)
             if stale:  # something was written since the preview: compare again, inside
                 self._classify(preview, klass)  # the transaction, so nothing is out of date
@@ -386,27 +394,57 @@ class RosterImportService:
 
     def _apply(self, preview: RosterPreview, now: str, progress: Progress
                ) -> tuple[list[tuple], list[tuple]]:
+        """Write the rows; return the batch items and op-log rows to record them."""
         desk = self._desk
-        device, user = desk.device_id, desk.user_name
-        items: list[tuple] = []
-        ops: list[tuple] = []
+        device = desk.device_id
         new_id = IdPool()
-
-        def op(action: str, entity: str, entity_id: str, before, after) -> None:
-            ops.append((new_id(), now, user, device, action, entity, entity_id,
-                        _dump(before), _dump(after)))
-
-        new_people, categories, enrolments = [], [], []
         rows = [r for r in preview.rows if r.valid and r.status in ("new", "updated", "unchanged")]
+        new_people, categories, enrolments = [], [], []
+        enrolment_ids: dict[int, str] = {}  # row number -> new enrolment
         for number, row in enumerate(rows):
             if number % 5000 == 0:
-                progress.update(number, len(rows), _(_SAVE))
+                progress.update(number, 2 * len(rows), _(_SAVE))
                 progress.check()
             if row.status == "new":
                 row.person_id = new_id()
                 values = {**_BLANK_PERSON, **row.values}
                 new_people.append((row.person_id, *map(values.__getitem__, PERSON_FIELDS),
                                    now, now, device))
+            elif row.status == "updated":
+                fields = {k: new for k, (_old, new) in row.changed.items()}
+                sql.update_person_fields(desk.db, row.person_id,
+                                         {**fields, "updated_at": now, "device_id": device})
+            categories += [(new_id(), row.person_id, c, now, now, device)
+                           for c in row.added_categories]
+            if row.enrol:
+                enrolment_id = enrolment_ids[row.row] = new_id()
+                enrolments.append((enrolment_id, preview.class_id, row.person_id,
+                                   row.categories[0] if row.categories else "", now, now, device))
+        items: list[tuple] = []
+        ops: list[tuple] = []
+
+        def log() -> None:  # runs while SQLite indexes the new people: no database here
+            self._log(preview, rows, enrolment_ids, now, new_id, items, ops, progress)
+
+        sql.insert_people(desk.db, new_people, meanwhile=log)
+        sql.insert_categories(desk.db, categories)
+        sql.insert_enrolments(desk.db, enrolments)
+        return items, ops
+
+    def _log(self, preview: RosterPreview, rows: list[RosterRow], enrolment_ids: dict[int, str],
+             now: str, new_id: IdPool, items: list[tuple], ops: list[tuple],
+             progress: Progress) -> None:
+        """The batch items (for undo) and op-log rows of the written rows."""
+        device, user = self._desk.device_id, self._desk.user_name
+
+        def op(action: str, entity: str, entity_id: str, before, after) -> None:
+            ops.append((new_id(), now, user, device, action, entity, entity_id,
+                        _dump(before), _dump(after)))
+
+        for number, row in enumerate(rows):
+            if number % 5000 == 0:
+                progress.update(len(rows) + number, 2 * len(rows), _(_SAVE))
+            if row.status == "new":
                 items.append(("person", row.person_id, "create", None))
                 op("create", "person", row.person_id, None,
                    {**row.values, "categories": list(row.categories)})
@@ -414,26 +452,16 @@ class RosterImportService:
                 before = {k: old for k, (old, _new) in row.changed.items()}
                 before_categories = row.stored["categories"]
                 fields = {k: new for k, (_old, new) in row.changed.items()}
-                sql.update_person_fields(desk.db, row.person_id,
-                                         {**fields, "updated_at": now, "device_id": device})
                 items.append(("person", row.person_id, "update",
                               _dump({**before, "categories": before_categories,
                                      "updated_at": row.stored["updated_at"]})))
                 op("update", "person", row.person_id, {**before, "categories": before_categories},
                    {**fields, "categories": sorted({*before_categories, *row.added_categories})})
-            categories += [(new_id(), row.person_id, c, now, now, device)
-                           for c in row.added_categories]
-            if row.enrol:
-                enrolment_id = new_id()
-                enrolments.append((enrolment_id, preview.class_id, row.person_id,
-                                   row.categories[0] if row.categories else "", now, now, device))
+            if row.row in enrolment_ids:
+                enrolment_id = enrolment_ids[row.row]
                 items.append(("enrolment", enrolment_id, "create", None))
                 op("create", "enrolment", enrolment_id, None,
                    {"class_id": preview.class_id, "person_id": row.person_id})
-        sql.insert_people(desk.db, new_people)
-        sql.insert_categories(desk.db, categories)
-        sql.insert_enrolments(desk.db, enrolments)
-        return items, ops
 
     # -- undo ----------------------------------------------------------------------------
 

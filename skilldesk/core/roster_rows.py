@@ -42,7 +42,7 @@ class RowIssue:
                 "message": self.message()}
 
 
-@dataclass
+@dataclass(slots=True)
 class RosterRow:
     row: int
     cells: list
@@ -58,7 +58,7 @@ class RosterRow:
 
     @property
     def valid(self) -> bool:
-        return not any(i.severity == "error" for i in self.issues)
+        return not self.issues or not any(i.severity == "error" for i in self.issues)
 
 
 def _blank(cell: object) -> bool:
@@ -67,6 +67,8 @@ def _blank(cell: object) -> bool:
 
 def cell_text(cell: object) -> str:
     """A cell as the text a clerk would read in it."""
+    if cell.__class__ is str:  # most cells (fast path)
+        return cell.strip()
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer() and abs(cell) < 1e15:

@@ -14,6 +14,8 @@ per index, producing exactly what the triggers would have produced.
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
@@ -106,7 +108,7 @@ _INDEX_GRAMS_SQL = """
     SELECT gram, seq FROM (
         SELECT substr(p.name, g.p, 1) AS gram, p.seq AS seq
         FROM person p JOIN gram_position g ON g.p <= length(p.name) WHERE p.seq > ?1
-        UNION
+        UNION ALL
         SELECT substr(p.name, g.p, 2), p.seq
         FROM person p JOIN gram_position g ON g.p < length(p.name) WHERE p.seq > ?1
     ) ORDER BY gram, seq
@@ -132,7 +134,9 @@ def _trigger_sql(db: Database, names: Sequence[str]) -> dict[str, str]:
 
 
 @contextmanager
-def person_search_triggers_suspended(db: Database) -> Iterator[None]:
+def person_search_triggers_suspended(
+    db: Database, *, meanwhile: Callable[[], None] | None = None
+) -> Iterator[None]:
     """Bulk-insert people without the per-row search-index triggers.
 
     Must run inside a transaction: the triggers are dropped and recreated
@@ -147,6 +151,13 @@ def person_search_triggers_suspended(db: Database) -> Iterator[None]:
     rows inside the block still maintain the indexes. Rows inserted inside
     the block must not be updated or deleted inside it (their index entries
     do not exist yet).
+
+    *meanwhile*, if given, is called on the calling thread while the two
+    index statements run on a helper thread: SQLite lets go of Python's GIL
+    while it works, so Python work the caller has to do anyway (an import
+    builds its op-log rows) costs no extra time. *meanwhile* must not touch
+    the connection. If it raises, the indexing is still waited for, and the
+    error propagates (the caller's transaction is then rolled back).
     """
     if not db.conn.in_transaction:
         raise RuntimeError("person_search_triggers_suspended needs an open transaction")
@@ -156,8 +167,10 @@ def person_search_triggers_suspended(db: Database) -> Iterator[None]:
         db.execute(f"DROP TRIGGER {name}")
     try:
         yield
-        db.execute(_INDEX_FTS_SQL, [since])
-        db.execute(_INDEX_GRAMS_SQL, [since])
+        if meanwhile is None:
+            _index_people(db, since)
+        else:
+            _index_people_while(db, since, meanwhile)
     finally:
         # Restored even on error, so that a caller that catches the error
         # and commits anyway does not lose the triggers (the indexes would
@@ -171,3 +184,27 @@ def person_search_triggers_suspended(db: Database) -> Iterator[None]:
             # brought the triggers back by itself.
             if db.conn.in_transaction:
                 raise
+
+
+def _index_people(db: Database, since: int) -> None:
+    db.conn.execute(_INDEX_FTS_SQL, [since])
+    db.conn.execute(_INDEX_GRAMS_SQL, [since])
+
+
+def _index_people_while(db: Database, since: int, meanwhile: Callable[[], None]) -> None:
+    failure: list[BaseException] = []
+
+    def index() -> None:
+        try:
+            _index_people(db, since)
+        except BaseException as exc:  # re-raised on the calling thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=index, name="skilldesk-index", daemon=True)
+    worker.start()
+    try:
+        meanwhile()
+    finally:
+        worker.join()
+    if failure:
+        raise failure[0]

@@ -6,6 +6,7 @@ Writes here run inside the caller's transaction; the core opens it.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
 
@@ -86,13 +87,21 @@ def overlapping_classes(
 NEW_PERSON_COLUMNS = ("id", *PERSON_FIELDS, "created_at", "updated_at", "device_id")
 
 
-def insert_people(db: Database, rows: Sequence[tuple]) -> None:
-    """Insert new people: tuples in the order of ``NEW_PERSON_COLUMNS``."""
+def insert_people(db: Database, rows: Sequence[tuple],
+                  meanwhile: Callable[[], None] | None = None) -> None:
+    """Insert new people: tuples in the order of ``NEW_PERSON_COLUMNS``.
+
+    *meanwhile* runs while the search indexes are built (see
+    :func:`~skilldesk.storage.bulk.person_search_triggers_suspended`); it must
+    not touch the database. It runs even when there is nobody to insert.
+    """
     if not rows:
+        if meanwhile is not None:
+            meanwhile()
         return
     sql = (f"INSERT INTO person ({', '.join(NEW_PERSON_COLUMNS)}) "
            f"VALUES ({', '.join('?' * len(NEW_PERSON_COLUMNS))})")
-    with person_search_triggers_suspended(db):
+    with person_search_triggers_suspended(db, meanwhile=meanwhile):
         db.conn.executemany(sql, rows)
 
 

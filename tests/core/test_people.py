@@ -104,3 +104,27 @@ def test_ids_are_distinct_time_ordered_version_7_uuids():
     pool = IdPool(batch=100)
     drawn = [pool() for _ in range(250)]
     assert drawn == sorted(drawn) and len(set(drawn)) == 250
+
+
+def test_ids_stay_ascending_across_counter_carries_and_exhaustion(monkeypatch):
+    """The cached first groups are redone when the counter's top bits or the
+    millisecond change (a carry out of the low 62 bits; the counter running out)."""
+    import uuid
+
+    from skilldesk.core import clock
+
+    ms = 1_900_000_000_000
+    monkeypatch.setattr(clock.time, "time", lambda: ms / 1000)
+    for start in ((1 << 62) - 3_000_000, (1 << 74) - 3_000_000):  # a carry; exhaustion
+        monkeypatch.setattr(clock, "_id_state", [ms, start])
+        ids = clock.new_ids(400)  # random steps sum to about 13,000,000, well past the edge
+        assert ids == sorted(ids) and len(set(ids)) == 400
+        parsed = [uuid.UUID(text) for text in ids]
+        assert all(p.version == 7 and p.variant == uuid.RFC_4122 for p in parsed)
+        counters = [((p.int >> 64) & 0xFFF, p.int & ((1 << 62) - 1)) for p in parsed]
+        millis = {p.int >> 80 for p in parsed}
+        if start < 1 << 63:
+            assert len({top for top, _low in counters}) == 2  # the top bits moved on
+            assert millis == {ms}
+        else:
+            assert millis == {ms, ms + 1}  # borrowed the next millisecond
