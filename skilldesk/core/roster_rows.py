@@ -176,11 +176,12 @@ class RowChecker:
             if isinstance(sex, IdentifierProblem):
                 self._problem(row, column, "sex", sex)
             elif sex != checked.sex:
+                # one whole sentence per case, translated when shown (not when checked)
                 self._issue(row, column, "sex", "SEX_MISMATCH", N_(
-                    "The sex is given as {declared}, but the ID number belongs to a {actual} "
-                    "person. Check the sex and the ID number against the ID card."),
-                    declared=_("Male") if sex == "M" else _("Female"),
-                    actual=_("Male").lower() if checked.sex == "M" else _("Female").lower())
+                    "The sex is given as male, but the ID number belongs to a woman. "
+                    "Check the sex and the ID number against the ID card.") if sex == "M" else N_(
+                    "The sex is given as female, but the ID number belongs to a man. "
+                    "Check the sex and the ID number against the ID card."))
         if "birth_date" in present:
             column, cell = present["birth_date"]
             if cell_text(cell) == checked.birth_date.isoformat():

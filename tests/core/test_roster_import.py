@@ -103,6 +103,16 @@ def test_preview_reports_each_problem_with_the_spreadsheets_row_and_column(schoo
     assert by_code["PHONE_FORMAT"].column == "联系电话"
     assert "格式" in by_code["ID_SCIENTIFIC"].message() or "Text" in by_code["ID_SCIENTIFIC"].message()
     assert (15, "ROW_NOT_DATA") in _codes(preview, "warning")
+    # messages are translated when shown, so a language switch reaches an open preview
+    from skilldesk import i18n
+    try:
+        i18n.set_language("zh_CN")
+        assert by_code["SEX_MISMATCH"].message().startswith("性别填的是“男”，但证件号码显示为女性")
+        i18n.set_language("en")
+        assert by_code["SEX_MISMATCH"].message().startswith(
+            "The sex is given as male, but the ID number belongs to a woman.")
+    finally:
+        i18n.set_language("en")
     rows = {r.row: r for r in preview.rows}
     assert rows[4].values["id_number"] == A and rows[4].values["phone"] == "13912345678"
     assert rows[4].values["sex"] == "M" and rows[4].categories == ("migrant_worker",)
