@@ -20,7 +20,11 @@ from skilldesk.core import clock
 from skilldesk.core import demo
 from skilldesk.core.progress import Progress
 from skilldesk.errors import DatabaseCorrupt
+from skilldesk.core.attachments import AttachmentService
+from skilldesk.core.attendance import AttendanceService
+from skilldesk.core.classes import ClassService
 from skilldesk.core.institution import InstitutionService
+from skilldesk.core.outcomes import OutcomeService
 from skilldesk.core.people import PeopleService
 from skilldesk.core.roster_import import RosterImportService
 from skilldesk.storage import database
@@ -38,6 +42,10 @@ class Desk:
         self.people = PeopleService(self)
         self.institution = InstitutionService(self)
         self.roster = RosterImportService(self)
+        self.classes = ClassService(self)
+        self.attendance = AttendanceService(self)
+        self.outcomes = OutcomeService(self)
+        self.attachments = AttachmentService(self)
 
     @classmethod
     def open(

@@ -384,6 +384,14 @@ def parse_id_number(raw: str, *, today: datetime.date | None = None) -> IdNumber
     raise _invalid("ID_LENGTH", length=len(number))
 
 
+def mask_id_number(value: str) -> str:
+    """An ID number with the birth date and sequence hidden, as on public lists
+    (``320508********1234``): enough to tell two people apart, not to reuse."""
+    if len(value) >= 15:
+        return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    return value[:2] + "*" * max(len(value) - 4, 0) + value[-2:] if len(value) > 4 else "****"
+
+
 def check_id_number(
     raw: str, *, today: datetime.date | None = None
 ) -> IdNumber | IdentifierProblem:

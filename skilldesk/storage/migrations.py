@@ -12,6 +12,7 @@ from sqlite_utils.migrations import Migrations
 
 from skilldesk.storage import schema_v1
 from skilldesk.storage import schema_v2
+from skilldesk.storage import schema_v3
 
 MIGRATIONS = Migrations("skilldesk")
 _NAMES: list[str] = []
@@ -37,6 +38,14 @@ def m0002_roster_import(db: Database) -> None:
     """Roster import: more person fields found on rosters, import batches that
     can be undone, and column mappings remembered per header layout."""
     for statement in schema_v2.STATEMENTS:
+        db.execute(statement)
+
+
+@migration("0003_classes")
+def m0003_classes(db: Database) -> None:
+    """Classes: the rule set a class was filed under, roster changes after
+    filing with their reasons, attachment contents stored by SHA-256."""
+    for statement in schema_v3.STATEMENTS:
         db.execute(statement)
 
 
