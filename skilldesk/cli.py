@@ -9,21 +9,27 @@ the user's preferences (Simplified Chinese by default).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable
 
 from skilldesk import __version__
+from skilldesk import cli_class_imports
+from skilldesk import cli_classes
 from skilldesk import config
 from skilldesk import i18n
 from skilldesk import paths
+from skilldesk.cli_support import EXIT_OK
+from skilldesk.cli_support import EXIT_PROBLEMS
+from skilldesk.cli_support import EXIT_USAGE
+from skilldesk.cli_support import Output
+from skilldesk.cli_support import StderrProgress
+from skilldesk.cli_support import db_path
+from skilldesk.cli_support import import_document
 from skilldesk.core.desk import Desk
 from skilldesk.core.institution import validate as validate_institution
 from skilldesk.core.models import INSTITUTION_KINDS
 from skilldesk.core.models import InstitutionDraft
-from skilldesk.core.progress import Progress
 from skilldesk.core.roster_export import export_roster
 from skilldesk.core.roster_import import NoRosterFound
 from skilldesk.errors import SkilldeskError
@@ -32,48 +38,15 @@ from skilldesk.i18n import _
 from skilldesk.i18n import join
 from skilldesk.imports.reader import FileRefused
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
-
-class _Output:
-    def __init__(self, as_json: bool) -> None:
-        self.as_json = as_json
-
-    def result(self, data: dict, human: str) -> None:
-        if self.as_json:
-            json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-            sys.stdout.write("\n")
-        else:
-            print(human)
-
-    def error(self, exc: SkilldeskError) -> int:
-        message = exc.user_message()
-        issues = getattr(exc, "issues", [])
-        if self.as_json:
-            data = {"ok": False, "error": {"code": exc.code, "message": message},
-                    "issues": [{"field": i.field, "code": i.code, "message": i.message(),
-                                "severity": i.severity} for i in issues]}
-            json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-            sys.stdout.write("\n")
-        print(_("Error: {message}").format(message=message), file=sys.stderr)
-        for issue in issues:
-            print(f"  - {issue.field}: {issue.message()}", file=sys.stderr)
-        return EXIT_PROBLEMS
-
-
-def _db_path(args: argparse.Namespace, default: Callable[[], Path]) -> Path:
-    return Path(args.db) if args.db else default()
-
-
-def cmd_demo(args: argparse.Namespace, out: _Output) -> int:
-    path = _db_path(args, paths.demo_db_path)
+def cmd_demo(args: argparse.Namespace, out: Output) -> int:
+    path = db_path(args, paths.demo_db_path)
     if path.exists() and path.stat().st_size > 0:
         raise SkilldeskError(
             i18n.N_("{path} already exists. Choose another --db path or delete the file first."),
             path=str(path))
     if args.people < 0:
         raise SkilldeskError(i18n.N_("--people must be zero or more."))
-    progress = _StderrProgress(enabled=not out.as_json)
+    progress = StderrProgress(enabled=not out.as_json)
     desk = Desk.open(path, create=True)
     try:
         summary = desk.build_demo(people=args.people, seed=args.seed, progress=progress)
@@ -95,8 +68,8 @@ def _remove_database(path: Path) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
 
 
-def cmd_init(args: argparse.Namespace, out: _Output) -> int:
-    path = _db_path(args, paths.default_db_path)
+def cmd_init(args: argparse.Namespace, out: Output) -> int:
+    path = db_path(args, paths.default_db_path)
     draft = InstitutionDraft(
         name=args.name, uscc=args.uscc, kind=args.kind, district=args.district or "",
         address=args.address or "", contact_name=args.contact_name or "",
@@ -119,8 +92,8 @@ def cmd_init(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
-def cmd_info(args: argparse.Namespace, out: _Output) -> int:
-    path = _db_path(args, paths.default_db_path)
+def cmd_info(args: argparse.Namespace, out: Output) -> int:
+    path = db_path(args, paths.default_db_path)
     desk = Desk.open(path, readonly=True)
     try:
         data = desk.info()
@@ -139,16 +112,9 @@ def cmd_info(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
-def _import_document(counts: dict, committed: bool, errors: list, warnings: list) -> dict:
-    return {"rows": counts.get("rows", 0), "new": counts.get("new", 0),
-            "updated": counts.get("updated", 0), "unchanged": counts.get("unchanged", 0),
-            "invalid": counts.get("invalid", 0), "committed": committed,
-            "errors": errors, "warnings": warnings}
-
-
-def cmd_import_roster(args: argparse.Namespace, out: _Output) -> int:
-    path = _db_path(args, paths.default_db_path)
-    progress = _StderrProgress(enabled=not out.as_json)
+def cmd_import_roster(args: argparse.Namespace, out: Output) -> int:
+    path = db_path(args, paths.default_db_path)
+    progress = StderrProgress(enabled=not out.as_json)
     desk = Desk.open(path)
     try:
         try:
@@ -156,7 +122,7 @@ def cmd_import_roster(args: argparse.Namespace, out: _Output) -> int:
                                           progress=progress)
         except (FileRefused, NoRosterFound) as exc:
             reason = getattr(exc, "reason", exc.code)
-            doc = _import_document({}, False, [{"row": 0, "column": "", "code": reason,
+            doc = import_document({}, False, [{"row": 0, "column": "", "code": reason,
                                                 "message": exc.user_message()}], [])
             print(_("Error: {message}").format(message=exc.user_message()), file=sys.stderr)
             if out.as_json:
@@ -170,7 +136,7 @@ def cmd_import_roster(args: argparse.Namespace, out: _Output) -> int:
     progress.finish()
     counts = result.counts if result else preview.counts
     committed = bool(result and result.committed)
-    doc = _import_document(counts, committed,
+    doc = import_document(counts, committed,
                            [i.as_json() for i in preview.issues("error")],
                            [i.as_json() for i in preview.issues("warning")])
     if result and result.batch_id:
@@ -193,8 +159,8 @@ def cmd_import_roster(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_PROBLEMS if counts["invalid"] else EXIT_OK
 
 
-def cmd_export_roster(args: argparse.Namespace, out: _Output) -> int:
-    path = _db_path(args, paths.default_db_path)
+def cmd_export_roster(args: argparse.Namespace, out: Output) -> int:
+    path = db_path(args, paths.default_db_path)
     desk = Desk.open(path, readonly=True)
     try:
         count = export_roster(desk, args.out, class_code=args.class_code, query=args.query or "")
@@ -205,8 +171,8 @@ def cmd_export_roster(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
-def cmd_import_undo(args: argparse.Namespace, out: _Output) -> int:
-    desk = Desk.open(_db_path(args, paths.default_db_path))
+def cmd_import_undo(args: argparse.Namespace, out: Output) -> int:
+    desk = Desk.open(db_path(args, paths.default_db_path))
     try:
         desk.roster.undo(args.batch)
     finally:
@@ -216,8 +182,8 @@ def cmd_import_undo(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_OK
 
 
-def cmd_import_list(args: argparse.Namespace, out: _Output) -> int:
-    desk = Desk.open(_db_path(args, paths.default_db_path), readonly=True)
+def cmd_import_list(args: argparse.Namespace, out: Output) -> int:
+    desk = Desk.open(db_path(args, paths.default_db_path), readonly=True)
     try:
         batches = desk.roster.batches()
     finally:
@@ -226,27 +192,6 @@ def cmd_import_list(args: argparse.Namespace, out: _Output) -> int:
              f"+{b['new']} ~{b['updated']} ={b['unchanged']} !{b['invalid']}" for b in batches]
     out.result({"batches": batches}, "\n".join(lines) or _("No imports yet."))
     return EXIT_OK
-
-
-class _StderrProgress(Progress):
-    """Progress printed on stderr for people watching a long command."""
-
-    def __init__(self, *, enabled: bool) -> None:
-        super().__init__()
-        self._enabled = enabled and sys.stderr.isatty()
-        self._last = -1
-
-    def update(self, done: int, total: int = 0, label: str | None = None) -> None:
-        super().update(done, total, label)
-        if self._enabled and total:
-            percent = done * 100 // total
-            if percent != self._last:
-                self._last = percent
-                print(f"\r{self.snapshot().label} {percent}%", end="", file=sys.stderr)
-
-    def finish(self) -> None:
-        if self._enabled and self._last >= 0:
-            print(file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -295,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     undo.set_defaults(handler=cmd_import_undo)
     listing = import_kinds.add_parser("list", parents=[common], help="recent import batches")
     listing.set_defaults(handler=cmd_import_list)
+    cli_class_imports.register(import_kinds, common)
 
     exports = commands.add_parser("export", parents=[common], help="export to files")
     export_kinds = exports.add_subparsers(dest="kind", metavar="KIND", required=True)
@@ -304,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     roster_out.add_argument("--query", help="only people matching this search")
     roster_out.add_argument("--out", required=True, type=Path)
     roster_out.set_defaults(handler=cmd_export_roster)
+    cli_classes.register(commands, common)
     return parser
 
 
@@ -316,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_usage(sys.stderr)
         return EXIT_USAGE
-    out = _Output(args.json)
+    out = Output(args.json)
     try:
         return args.handler(args, out)
     except SkilldeskError as exc:

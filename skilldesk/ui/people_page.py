@@ -23,7 +23,6 @@ from PySide6.QtWidgets import QWidget
 from skilldesk.core.changes import Changes
 from skilldesk.core.roster_export import export_roster
 from skilldesk.i18n import _
-from skilldesk.ui.errors import show_error
 from skilldesk.ui.hub import Hub
 from skilldesk.ui.import_dialog import SUFFIXES
 from skilldesk.ui.import_dialog import ImportDialog
