@@ -21,10 +21,16 @@ from skilldesk.core.desk import Desk  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def _english_by_default():
-    """Tests assert on English msgids unless they switch language themselves."""
+    """Tests assert on English msgids unless they switch language themselves;
+    a test that changes the saved preferences (the CLI reads them) gets them back."""
+    from skilldesk import config
+
+    saved = config.load()
     i18n.set_language("en")
     yield
     i18n.set_language("en")
+    if config.load() != saved:
+        config.save(saved)
 
 
 @pytest.fixture

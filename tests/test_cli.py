@@ -114,4 +114,4 @@ def test_info_reports_a_damaged_file(capsys, tmp_path):
     code, out, err = run(capsys, "--db", str(db), "info", "--json")
     assert code == 1
     assert json.loads(out)["error"]["code"] == "E_DB_CORRUPT"
-    assert "backup" in err
+    assert "备份" in err  # the CLI speaks Chinese unless the user chose English

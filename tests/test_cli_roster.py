@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from skilldesk.cli import main
+from tests.cli_helpers import new_school
+from tests.cli_helpers import run
 from skilldesk.imports import reader
 from tests.core.test_roster_import import A
 from tests.core.test_roster_import import roster_rows
@@ -15,17 +16,7 @@ from tests.imports.files import write_xlsx
 
 @pytest.fixture
 def db(tmp_path, capsys):
-    path = tmp_path / "school.skilldesk"
-    assert main(["--db", str(path), "init", "--name", "示范学校",
-                 "--uscc", "91110000600037341L"]) == 0
-    capsys.readouterr()
-    return path
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+    return new_school(tmp_path, capsys)
 
 
 def test_dry_run_reports_rows_and_errors_and_saves_nothing(db, tmp_path, capsys):

@@ -22,6 +22,7 @@ from skilldesk.core.progress import Progress
 from skilldesk.errors import DatabaseCorrupt
 from skilldesk.core.attachments import AttachmentService
 from skilldesk.core.attendance import AttendanceService
+from skilldesk.core.class_imports import ClassImportService
 from skilldesk.core.classes import ClassService
 from skilldesk.core.institution import InstitutionService
 from skilldesk.core.outcomes import OutcomeService
@@ -46,6 +47,7 @@ class Desk:
         self.attendance = AttendanceService(self)
         self.outcomes = OutcomeService(self)
         self.attachments = AttachmentService(self)
+        self.class_imports = ClassImportService(self)
 
     @classmethod
     def open(

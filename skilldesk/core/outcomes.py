@@ -119,22 +119,14 @@ class OutcomeService:
         desk = self._desk
         if class_sql.get(desk.db, class_id) is None:
             raise NotFound()
+        current = None
+        if inspection_id is not None:
+            current = sql.inspection(desk.db, inspection_id)
+            if current is None or current["class_id"] != class_id:
+                raise NotFound()
         with desk.write() as now:
-            if inspection_id is None:
-                inspection_id = clock.new_id()
-                sql.insert_inspection(desk.db, {"id": inspection_id, "class_id": class_id,
-                                                **fields, "created_at": now, "updated_at": now,
-                                                "device_id": desk.device_id})
-                desk.log(now, "create", "inspection", inspection_id, None,
-                         fields | {"class_id": class_id})
-            else:
-                current = sql.inspection(desk.db, inspection_id)
-                if current is None or current["class_id"] != class_id:
-                    raise NotFound()
-                sql.update_inspection(desk.db, inspection_id, fields | {
-                    "updated_at": now, "device_id": desk.device_id})
-                desk.log(now, "update", "inspection", inspection_id,
-                         {k: current[k] for k in fields}, fields)
+            inspection_id = self._upsert("inspection", current, {"class_id": class_id}, fields,
+                                         sql.insert_inspection, sql.update_inspection, now)
         return Changes(classes=True, ids=(inspection_id,))
 
     def delete_inspection(self, inspection_id: str) -> Changes:
@@ -184,8 +176,8 @@ class OutcomeService:
     def certificates(self, class_id: str) -> dict[str, dict]:
         return {c["enrolment_id"]: c for c in sql.certificates_of_class(self._desk.db, class_id)}
 
-    def check_certificate(self, enrolment_id: str, draft: CertificateDraft
-                          ) -> tuple[dict, list[FieldIssue]]:
+    def check_certificate(self, enrolment_id: str, draft: CertificateDraft, *,
+                          today: dt.date | None = None) -> tuple[dict, list[FieldIssue]]:
         """Normalised certificate fields and the problems with them."""
         _enrolment, record = self._enrolment(enrolment_id)
         issues: list[FieldIssue] = []
@@ -224,17 +216,18 @@ class OutcomeService:
                 issues.append(FieldIssue("issue_date", "CERT_BEFORE_CLASS", N_(
                     "The certificate is dated before the class started ({start})."),
                     {"start": record["start_date"]}))
-            if issued > dt.date.today():
+            if issued > (today or dt.date.today()):
                 issues.append(FieldIssue("issue_date", "CERT_FUTURE",
                                          N_("The issue date is in the future.")))
         return fields, issues
 
-    def save_certificate(self, enrolment_id: str, draft: CertificateDraft) -> Changes:
+    def save_certificate(self, enrolment_id: str, draft: CertificateDraft, *,
+                         today: dt.date | None = None) -> Changes:
         enrolment, record = self._enrolment(enrolment_id)
         if record["state"] not in RESULT_STATES or record["state"] == "assessed":
             raise Conflict(N_("Certificates are recorded after training is completed and before "
                               "the class is assessed."))
-        fields, issues = self.check_certificate(enrolment_id, draft)
+        fields, issues = self.check_certificate(enrolment_id, draft, today=today)
         if enrolment["result"] != "pass":
             issues.append(FieldIssue("cert_number", "CERT_NOT_PASSED", N_(
                 "Only a trainee who passed gets a certificate; record the result first.")))
@@ -242,22 +235,26 @@ class OutcomeService:
             raise ValidationError(issues)
         desk = self._desk
         with desk.write() as now:
-            current = sql.certificate_of(desk.db, enrolment_id)
-            if current is None:
-                certificate_id = clock.new_id()
-                sql.insert_certificate(desk.db, {"id": certificate_id,
-                                                 "enrolment_id": enrolment_id, **fields,
-                                                 "created_at": now, "updated_at": now,
-                                                 "device_id": desk.device_id})
-                desk.log(now, "create", "certificate", certificate_id, None,
-                         fields | {"enrolment_id": enrolment_id})
-            else:
-                certificate_id = current["id"]
-                sql.update_certificate(desk.db, certificate_id, fields | {
-                    "updated_at": now, "device_id": desk.device_id})
-                desk.log(now, "update", "certificate", certificate_id,
-                         {k: current[k] for k in fields}, fields)
+            certificate_id = self._upsert(
+                "certificate", sql.certificate_of(desk.db, enrolment_id),
+                {"enrolment_id": enrolment_id}, fields, sql.insert_certificate,
+                sql.update_certificate, now)
         return Changes(classes=True, ids=(certificate_id,))
+
+    def _upsert(self, entity: str, current: dict | None, keys: dict, fields: dict,
+                insert, update, now: str) -> str:
+        """Create the record (*keys* + *fields*) or update *current*; log either."""
+        desk = self._desk
+        audit = {"updated_at": now, "device_id": desk.device_id}
+        if current is None:
+            record_id = clock.new_id()
+            insert(desk.db, {"id": record_id, **keys, **fields, "created_at": now, **audit})
+            desk.log(now, "create", entity, record_id, None, fields | keys)
+        else:
+            record_id = current["id"]
+            update(desk.db, record_id, fields | audit)
+            desk.log(now, "update", entity, record_id, {k: current[k] for k in fields}, fields)
+        return record_id
 
     # -- employment follow-up --------------------------------------------------------------
 
@@ -299,20 +296,10 @@ class OutcomeService:
             raise ValidationError(issues)
         desk = self._desk
         with desk.write() as now:
-            current = sql.followup(desk.db, enrolment_id, month)
-            if current is None:
-                followup_id = clock.new_id()
-                sql.insert_followup(desk.db, {"id": followup_id, "enrolment_id": enrolment_id,
-                                              "month_offset": month, **fields, "created_at": now,
-                                              "updated_at": now, "device_id": desk.device_id})
-                desk.log(now, "create", "followup", followup_id, None,
-                         fields | {"enrolment_id": enrolment_id, "month_offset": month})
-            else:
-                followup_id = current["id"]
-                sql.update_followup(desk.db, followup_id, fields | {
-                    "updated_at": now, "device_id": desk.device_id})
-                desk.log(now, "update", "followup", followup_id,
-                         {k: current[k] for k in fields}, fields)
+            followup_id = self._upsert(
+                "followup", sql.followup(desk.db, enrolment_id, month),
+                {"enrolment_id": enrolment_id, "month_offset": month}, fields,
+                sql.insert_followup, sql.update_followup, now)
         return Changes(classes=True, ids=(followup_id,))
 
     def due_followups(self, today: dt.date | None = None, *, horizon_days: int = 14

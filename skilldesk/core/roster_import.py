@@ -471,6 +471,9 @@ class RosterImportService:
         batch = sql.get_batch(desk.db, batch_id)
         if batch is None:
             raise NotFound()
+        if batch["kind"] != "roster":
+            raise Conflict(N_("Only roster imports can be undone; correct attendance, results "
+                              "and follow-ups in the class instead."))
         if batch["state"] != "committed":
             raise Conflict(N_("This import was already undone."))
         touched = sql.touched_since(desk.db, batch_id, batch["at"])

@@ -177,7 +177,7 @@ def start_blockers(today: dt.date, start: dt.date, sessions: int, planned: dict[
             "There is no session schedule yet: generate it from the dates and weekdays."),
             {}, "sessions"))
     for kind, label in (("theory", N_("theory")), ("practice", N_("practice"))):
-        if scheduled.get(kind, 0) < planned.get(kind, 0):
+        if sessions and scheduled.get(kind, 0) < planned.get(kind, 0):
             out.append(Blocker("CLASS_SCHEDULE_SHORT", N_(
                 "The schedule has {scheduled} {kind} periods but {planned} are planned."),
                 {"scheduled": scheduled.get(kind, 0), "planned": planned[kind],

@@ -26,4 +26,6 @@ STATEMENTS: list[str] = [
         data BLOB NOT NULL
     ) STRICT""",
     "CREATE INDEX session_class_date ON session(class_id, date)",
+    # the class list counts each class's enrolled trainees from this index alone
+    "CREATE INDEX enrolment_class_status ON enrolment(class_id, status)",
 ]
