@@ -211,9 +211,9 @@ class ClassService:
                 if not changed:
                     return Changes()
                 if current["state"] in FROZEN_STATES and not reason.strip():
-                    raise ReasonRequired(why=N_(
+                    raise ReasonRequired(why=_Label(N_(
                         "the opening application has been filed, so the bureau will ask why "
-                        "the class changed."))
+                        "the class changed.")))
                 sql.update(desk.db, class_id, {k: v for k, v in changed.items()
                                                if k != "teachers"} | audit)
                 before = {k: before[k] for k in changed}
@@ -283,7 +283,8 @@ class ClassService:
         if blockers:
             raise GuardFailed(blockers, state=_Label(CLASS_STATES.get(to_state, to_state)))
         if to_state in NEEDS_REASON and not reason.strip():
-            raise ReasonRequired(why=N_("say why the class is rejected, withdrawn or revised."))
+            raise ReasonRequired(why=_Label(N_(
+                "say why the class is rejected, withdrawn or revised.")))
         desk = self._desk
         record = self.get(class_id)
         with desk.write() as now:
@@ -341,9 +342,9 @@ class ClassService:
         record = self.get(class_id)
         frozen = record["state"] in FROZEN_STATES
         if frozen and not reason.strip():
-            raise ReasonRequired(why=N_(
+            raise ReasonRequired(why=_Label(N_(
                 "the roster was filed with the opening application; changes after filing "
-                "are reported to the bureau."))
+                "are reported to the bureau.")))
         if record["state"] in ("completed", "assessed", "claimed", "paid", "withdrawn"):
             raise Conflict(N_("Training has ended; the roster can no longer change."))
         desk = self._desk
@@ -392,8 +393,8 @@ class ClassService:
         record = self.get(enrolment["class_id"])
         frozen = record["state"] in FROZEN_STATES
         if frozen and not reason.strip():
-            raise ReasonRequired(why=N_(
-                "the roster was filed with the opening application; say why the trainee leaves."))
+            raise ReasonRequired(why=_Label(N_(
+                "the roster was filed with the opening application; say why the trainee leaves.")))
         if record["state"] in ("completed", "assessed", "claimed", "paid"):
             raise Conflict(N_("Training has ended; the roster can no longer change."))
         with desk.write() as now:

@@ -1,6 +1,6 @@
 """The main window: navigation for the whole product, pages that work.
 
-Sections later releases build (工作台, 培训班, 补贴申领, 同步) are listed but
+Sections later releases build (工作台, 补贴申领, 同步) are listed but
 disabled, with a tooltip saying so: they are not faked.
 """
 
@@ -24,6 +24,7 @@ from skilldesk.core.changes import Changes
 from skilldesk.core.models import Institution
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
+from skilldesk.ui.classes_page import ClassesPage
 from skilldesk.ui.hub import Hub
 from skilldesk.ui.people_page import PeoplePage
 from skilldesk.ui.settings_page import SettingsPage
@@ -32,7 +33,7 @@ from skilldesk.ui.tasks import TaskRunner
 # (key, label, built yet?)
 SECTIONS: list[tuple[str, str, bool]] = [
     ("dashboard", N_("Dashboard"), False),
-    ("classes", N_("Classes"), False),
+    ("classes", N_("Classes"), True),
     ("people", N_("People"), True),
     ("claims", N_("Subsidy claims"), False),
     ("sync", N_("Sync"), False),
@@ -59,7 +60,9 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.people_page = PeoplePage(runner, hub)
         self.settings_page = SettingsPage(runner, hub)
-        built = {"people": self.people_page, "settings": self.settings_page}
+        self.classes_page = ClassesPage(runner, hub)
+        built = {"people": self.people_page, "classes": self.classes_page,
+                 "settings": self.settings_page}
         for key, label, is_built in SECTIONS:
             item = QListWidgetItem(_(label))
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -127,6 +130,7 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """The database is open: load the pages and the title."""
         self.people_page.start()
+        self.classes_page.start()
         self.settings_page.start()
         self._load_title()
 

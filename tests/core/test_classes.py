@@ -261,8 +261,13 @@ def test_roster_changes_after_filing_need_a_reason_and_are_listed(desk):
     desk.classes.withdraw(first)  # a draft: simply removed
     assert len(desk.classes.roster(class_id)) == 3
     desk.classes.advance(class_id, "filed", today=TODAY)
-    with pytest.raises(ReasonRequired):
+    with pytest.raises(ReasonRequired) as caught:
         desk.classes.enrol(class_id, [everyone[4]])
+    from skilldesk import i18n
+    i18n.set_language("zh_CN")
+    assert caught.value.user_message() == (
+        "请填写原因：名册已随开班申请报送，报送后的变更需向人社部门说明。")
+    i18n.set_language("en")
     desk.classes.enrol(class_id, [everyone[4]], reason="补报名，经人社部门同意")
     leaving = desk.classes.roster(class_id)[0]
     with pytest.raises(ReasonRequired):
