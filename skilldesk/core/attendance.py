@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 # Attendance is taken while training runs, and corrected before the assessment.
 MARKABLE_STATES = frozenset({"in_training", "completed"})
 SCHEDULABLE_STATES = frozenset({"draft", "filed", "approved", "in_training"})
+# Single sessions may still be corrected until the class is assessed.
+SESSION_EDIT_STATES = SCHEDULABLE_STATES | MARKABLE_STATES
 
 
 class AttendanceService:
@@ -42,6 +44,12 @@ class AttendanceService:
         if record is None:
             raise NotFound()
         return record
+
+    @staticmethod
+    def _editable(record: dict) -> None:
+        if record["state"] not in SESSION_EDIT_STATES:
+            raise Conflict(N_("The class is assessed or closed; its sessions can no longer "
+                              "change."))
 
     # -- sessions ------------------------------------------------------------------------
 
@@ -88,7 +96,7 @@ class AttendanceService:
                      start_time: str, end_time: str, periods: int, kind: str, topic: str = "",
                      teacher: str = "") -> Changes:
         """Add a session or edit one; sessions are renumbered in date order."""
-        self._class(class_id)
+        self._editable(self._class(class_id))
         issues = []
         try:
             date = dt.date.fromisoformat(date).isoformat()
@@ -134,6 +142,7 @@ class AttendanceService:
         current = sql.session(desk.db, session_id)
         if current is None:
             raise NotFound()
+        self._editable(self._class(current["class_id"]))
         marked = [m for m in sql.marks_of(desk.db, current["class_id"]) if m[1] == session_id]
         if marked:
             raise Conflict(N_("Attendance is recorded for this session; it cannot be deleted."))
@@ -200,12 +209,12 @@ class AttendanceService:
                          {"marks": changed, **({"method": method} if method else {})})
         return Changes(classes=True, ids=(class_id,))
 
-    def mark_all_present(self, class_id: str, session_id: str) -> Changes:
+    def mark_all_present(self, class_id: str, session_id: str, *, method: str = "") -> Changes:
         """Every enrolled trainee without a mark in the session is marked present."""
         grid = self.grid(class_id)
         marks = {(t.enrolment_id, session_id): "present" for t in grid.trainees
                  if (t.enrolment_id, session_id) not in grid.marks}
-        return self.save(class_id, marks) if marks else Changes()
+        return self.save(class_id, marks, method=method) if marks else Changes()
 
     def summary(self, grid: AttendanceGrid) -> dict[str, TraineeAttendance]:
         """Credited and recorded periods per enrolment (present and late count)."""

@@ -302,13 +302,8 @@ class ClassService:
         return Changes(classes=True, ids=(class_id,))
 
     def _take_snapshot(self, class_id: str, now: str) -> None:
-        trainees = [{k: t[k] for k in ("person_id", "name", "id_number", "person_category")}
-                    for t in sql.roster_of(self._desk.db, class_id, include_withdrawn=False)]
-        data = json.dumps(trainees, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        sql.insert_snapshot(self._desk.db, {
-            "id": clock.new_id(), "class_id": class_id, "taken_at": now, "data_json": data,
-            "sha256": hashlib.sha256(data.encode("utf-8")).hexdigest(),
-            "device_id": self._desk.device_id})
+        take_snapshot(self._desk.db, class_id, now, snapshot_id=clock.new_id(),
+                      device_id=self._desk.device_id)
 
     def _filing_facts(self, record: dict) -> class_rules.FilingFacts:
         start = dt.date.fromisoformat(record["start_date"])
@@ -421,6 +416,18 @@ class ClassService:
             "id": clock.new_id(), "class_id": class_id, "enrolment_id": enrolment_id,
             "person_id": person_id, "action": action, "reason": reason.strip(), "at": now,
             "user_name": desk.user_name, "device_id": desk.device_id})
+
+
+def take_snapshot(db, class_id: str, taken_at: str, *, snapshot_id: str, device_id: str,
+                  include_withdrawn: bool = False) -> None:
+    """Keep the roster as filed: the enrolled trainees as canonical JSON with its SHA-256.
+    (The demo passes ``include_withdrawn``: its drop-outs left after filing.)"""
+    trainees = [{k: t[k] for k in ("person_id", "name", "id_number", "person_category")}
+                for t in sql.roster_of(db, class_id, include_withdrawn=include_withdrawn)]
+    data = json.dumps(trainees, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    sql.insert_snapshot(db, {
+        "id": snapshot_id, "class_id": class_id, "taken_at": taken_at, "data_json": data,
+        "sha256": hashlib.sha256(data.encode("utf-8")).hexdigest(), "device_id": device_id})
 
 
 class _Label(str):

@@ -39,6 +39,7 @@ from importlib import resources
 
 from sqlite_utils import Database
 
+from skilldesk.core.classes import take_snapshot
 from skilldesk.core.demo_base import _add_months
 from skilldesk.core.demo_base import _add_years
 from skilldesk.core.demo_classes import _ClassPlanner
@@ -77,6 +78,8 @@ from skilldesk.i18n import N_
 from skilldesk.i18n import _
 from skilldesk.rules.identifiers import uscc_check_char
 from skilldesk.storage import bulk
+from skilldesk.rules.policy import rule_set_for
+from skilldesk.storage import classes as class_sql
 
 # The public API, and the reference data and helpers that were defined here
 # before the split (tests use some of them): still importable from here.
@@ -178,6 +181,7 @@ class _Builder(_ClassPlanner):
             # The index rebuild runs when the block exits.
             self.progress.update(self.n_people, self._work, _(LABEL_INDEX))
         self.classes()
+        self.snapshots()
         summary = DemoSummary(
             people=self.n_people, classes=self.n_classes,
             enrolments=self.counts["enrolments"], sessions=self.counts["sessions"],
@@ -192,6 +196,15 @@ class _Builder(_ClassPlanner):
         )])
         self.progress.update(self._work, self._work, _(LABEL_CLASSES))
         return summary
+
+    def snapshots(self) -> None:
+        """The roster each filed class had when filed, and the rule set it was filed under."""
+        self.flush()
+        for class_id, filed_at, start in class_sql.filed_without_snapshot(self.db):
+            take_snapshot(self.db, class_id, filed_at, snapshot_id=self.uid(),
+                          device_id=self.device, include_withdrawn=True)
+            class_sql.update(self.db, class_id, {
+                "rule_set": rule_set_for(dt.date.fromisoformat(start)).id})
 
     # -- institution and catalogue ------------------------------------------
 

@@ -124,6 +124,14 @@ def transitions_of(db: Database, class_id: str) -> list[dict]:
         "ORDER BY at, rowid", [class_id])]
 
 
+def filed_without_snapshot(db: Database) -> list[tuple[str, str, str]]:
+    """(id, filed_at, start_date) of classes filed but with no roster snapshot."""
+    return db.execute(
+        "SELECT id, filed_at, start_date FROM training_class c WHERE filed_at IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM roster_snapshot s WHERE s.class_id = c.id) "
+        "ORDER BY filed_at").fetchall()
+
+
 def insert_snapshot(db: Database, record: dict) -> None:
     db.table("roster_snapshot").insert(record)
 

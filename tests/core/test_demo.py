@@ -501,3 +501,24 @@ def test_summary_is_frozen():
     summary = DemoSummary(1, 2, 3, 4, 5, 6, 7, 8)
     with pytest.raises(AttributeError):
         summary.people = 9  # type: ignore[misc]
+
+
+def test_every_filed_class_keeps_its_roster_as_filed_and_its_rule_set(built):
+    import hashlib
+    import json
+
+    db, _ = built
+    filed = db.execute("SELECT id, filed_at, rule_set FROM training_class "
+                       "WHERE filed_at IS NOT NULL").fetchall()
+    assert filed and all(rule_set == "js-suzhou-2023" for _id, _at, rule_set in filed)
+    for class_id, filed_at, _rule_set in filed:
+        (taken_at, data, sha), = db.execute(
+            "SELECT taken_at, data_json, sha256 FROM roster_snapshot WHERE class_id = ?",
+            [class_id]).fetchall()
+        assert taken_at == filed_at and hashlib.sha256(data.encode()).hexdigest() == sha
+        enrolled = db.execute("SELECT count(*) FROM enrolment WHERE class_id = ?",
+                              [class_id]).fetchone()[0]
+        assert len(json.loads(data)) == enrolled
+    drafts = db.execute("SELECT count(*) FROM training_class c WHERE filed_at IS NULL AND EXISTS "
+                        "(SELECT 1 FROM roster_snapshot s WHERE s.class_id = c.id)").fetchone()[0]
+    assert drafts == 0

@@ -114,6 +114,21 @@ def test_sessions_edit_renumber_and_protect_recorded_ones(desk, trained):
     assert len(desk.attendance.sessions(trained)) == 10
 
 
+def test_sessions_of_an_assessed_class_cannot_change(desk, trained):
+    roster = _complete(desk, trained)
+    for trainee in roster:
+        desk.outcomes.set_result(trainee["enrolment_id"], "fail")
+    desk.classes.advance(trained, "assessed")
+    session = desk.attendance.sessions(trained)[0]
+    with pytest.raises(Conflict):
+        desk.attendance.save_session(trained, session_id=session.id, date=session.date,
+                                     start_time="09:00", end_time="10:00", periods=1,
+                                     kind="theory")
+    with pytest.raises(Conflict):
+        desk.attendance.delete_session(session.id)
+    assert desk.attendance.sessions(trained)[0] == session
+
+
 def test_attendance_after_withdrawal_leaves_the_grid(desk, trained):
     leaving = desk.classes.roster(trained)[0]
     desk.classes.withdraw(leaving["enrolment_id"], reason="家中有事退出", on=START)
