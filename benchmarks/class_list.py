@@ -82,5 +82,41 @@ def measure(path: Path) -> dict:
     return figures
 
 
+def measure_gui(path: Path) -> dict:
+    """The 培训班 page: from start() to the list painted, on the offscreen platform."""
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from skilldesk.ui.classes_page import ClassesPage
+    from skilldesk.ui.hub import Hub
+    from skilldesk.ui.tasks import TaskRunner
+
+    app = QApplication.instance() or QApplication([])
+    runner = TaskRunner()
+    runner.set_desk(Desk.open(path, readonly=True))
+    page = ClassesPage(runner, Hub())
+    page.resize(1280, 800)
+    page.show()
+    loop = QEventLoop()
+    page.sig_ready.connect(loop.quit)
+    QTimer.singleShot(30_000, loop.quit)
+    start = time.perf_counter()
+    page.start()
+    loop.exec()
+    page.grab()  # the first paint of the list
+    figures = {"gui_open_s": time.perf_counter() - start, "rows": page.model.rowCount()}
+    start = time.perf_counter()
+    page.table.scrollToBottom()
+    page.grab()
+    figures["gui_scroll_bottom_s"] = time.perf_counter() - start
+    runner.shutdown()
+    app.processEvents()
+    return figures
+
+
 if __name__ == "__main__":
-    print(json.dumps(measure(class_db())))
+    path = class_db()
+    print(json.dumps(measure(path) | measure_gui(path)))
+    sys.stdout.flush()
+    os._exit(0)  # skip interpreter teardown of Qt objects: figures are printed

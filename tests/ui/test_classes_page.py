@@ -292,3 +292,33 @@ def test_editing_a_filed_class_asks_for_a_reason(qtbot, gui):
     assert _ask(qtbot, gui, lambda d: d.classes.get(filed.id)["venue"]) == "新校区实训楼"
     qtbot.waitUntil(lambda: detail.basic.values["venue"].text() == "新校区实训楼",
                     timeout=10_000)
+
+
+def test_an_inspection_is_recorded_with_an_inline_error_first_and_a_photo(qtbot, gui, tmp_path):
+    page = _page(qtbot, gui)
+    klass = _class_in(qtbot, gui, "in_training")
+    detail = _open(qtbot, gui, page, klass.id)
+    detail.show_tab("inspections")
+    tab = detail.inspections
+    before = tab.table.rowCount()
+    dialog = tab.open_dialog(None)
+    dialog.inspector.setText("  ")
+    dialog.save()
+    qtbot.waitUntil(lambda: "red" in dialog.status.text() or "红" in dialog.status.text(),
+                    timeout=10_000)
+    assert _ask(qtbot, gui, lambda d: len(d.outcomes.inspections(klass.id))) == before
+    dialog.inspector.setText("姑苏区人社局 王科长")
+    dialog.method.setCurrentIndex(dialog.method.findData("phone"))
+    dialog.findings.setPlainText("抽查学员 5 人，均确认参加培训")
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.inspection_id is not None, timeout=10_000)
+    photo = tmp_path / "电话记录.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    dialog.attachments.attach(str(photo))
+    inspection_id = dialog.inspection_id
+    qtbot.waitUntil(lambda: _ask(qtbot, gui, lambda d: len(
+        d.attachments.list("inspection", inspection_id))) == 1, timeout=10_000)
+    stored = _ask(qtbot, gui, lambda d: d.outcomes.inspections(klass.id))
+    assert [(i["inspector"], i["method"]) for i in stored][-1] == ("姑苏区人社局 王科长", "phone")
+    qtbot.waitUntil(lambda: tab.table.rowCount() == before + 1, timeout=10_000)
+    assert threading.get_ident() not in gui.db_threads
