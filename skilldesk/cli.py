@@ -14,8 +14,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from skilldesk import __version__
+from skilldesk import cli_catalogue
 from skilldesk import cli_class_imports
 from skilldesk import cli_classes
+from skilldesk import cli_subsidy
 from skilldesk import config
 from skilldesk import i18n
 from skilldesk import paths
@@ -251,6 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
     roster_out.add_argument("--out", required=True, type=Path)
     roster_out.set_defaults(handler=cmd_export_roster)
     cli_classes.register(commands, common)
+    cli_catalogue.register(commands, common)
+    cli_subsidy.register(commands, common)
     return parser
 
 

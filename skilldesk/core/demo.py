@@ -39,6 +39,7 @@ from importlib import resources
 
 from sqlite_utils import Database
 
+from skilldesk.core import demo_names as names
 from skilldesk.core.classes import take_snapshot
 from skilldesk.core.demo_base import _add_months
 from skilldesk.core.demo_base import _add_years
@@ -255,6 +256,11 @@ class _Builder(_ClassPlanner):
                         category, 1, BENCHMARK_2023_FEN[category][level] if category else 0,
                         int(shortage), LEVELS[level].min_hours, created, created, self.device,
                     ))
+        # the special-ability projects the demo trains (专项职业能力: no occupation code)
+        for ability, category in names.SPECIAL_ABILITIES:
+            rows.append((self.uid(), self.catalogue_id, "", ability, "", SPECIAL_LEVEL, category,
+                         1, BENCHMARK_2023_FEN[category][SPECIAL_LEVEL], 0, None, created,
+                         created, self.device))
         bulk.insert_rows(self.db, "catalogue_item", rows)
         self.items = rows
 

@@ -59,6 +59,8 @@ class _ClassPlanner(_ClassWriter):
             plan.name = f"{base}培训班第{per_name[base]}期"
             plan.id = self.uid()
         self.enrolled_count = array("b", bytes(self.n_people))
+        # (first day, last day) of each person's classes: nobody attends two at once
+        self.busy: dict[int, list[tuple[int, int]]] = {}
         self.cert_serials: dict[tuple[str, str], int] = {}
         self.teachers: dict[str, list[tuple[str, str, str]]] = {}
         for index, plan in enumerate(plans):

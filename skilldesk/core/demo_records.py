@@ -180,12 +180,13 @@ class _ClassWriter(_PeopleBuilder):
 
     def _roster(self, plan: _Class) -> list[int]:
         """Indices of the people in the class: registered before the roster
-        was drawn up, old enough, and in at most MAX_CLASSES_PER_PERSON classes."""
+        was drawn up, old enough, in at most MAX_CLASSES_PER_PERSON classes and
+        never in two classes whose dates overlap."""
         rng = self.rng
         limit = self.pool_limit(plan.roster_ord)
         if limit == 0:
             return []
-        start = plan.sessions[0][0]
+        start, end = plan.sessions[0][0], plan.sessions[-1][0]
         youngest = start - 16 * 366  # at least 16 at the start (DOMAIN.md §1.3)
         oldest = start - 60 * 366  # retirees are rarely enrolled
         wanted = {"post_upgrade": "employee",
@@ -206,6 +207,10 @@ class _ClassWriter(_PeopleBuilder):
             if wanted_index >= 0 and self.first_cat[person] != wanted_index \
                     and rng.random() < 0.6 and attempts < plan.size * 20:
                 continue
+            busy = self.busy.setdefault(person, [])
+            if any(first <= end and start <= last for first, last in busy):
+                continue  # already in a class on these days
+            busy.append((start, end))
             taken.add(person)
             chosen.append(person)
             self.enrolled_count[person] += 1

@@ -22,11 +22,14 @@ from skilldesk.core.progress import Progress
 from skilldesk.errors import DatabaseCorrupt
 from skilldesk.core.attachments import AttachmentService
 from skilldesk.core.attendance import AttendanceService
+from skilldesk.core.catalogue import CatalogueService
 from skilldesk.core.class_imports import ClassImportService
 from skilldesk.core.classes import ClassService
 from skilldesk.core.institution import InstitutionService
 from skilldesk.core.outcomes import OutcomeService
 from skilldesk.core.people import PeopleService
+from skilldesk.core.subsidy import SubsidyService
+from skilldesk.core.readiness import ReadinessService
 from skilldesk.core.roster_import import RosterImportService
 from skilldesk.storage import database
 from skilldesk.storage import institution as institution_sql
@@ -48,6 +51,9 @@ class Desk:
         self.outcomes = OutcomeService(self)
         self.attachments = AttachmentService(self)
         self.class_imports = ClassImportService(self)
+        self.catalogue = CatalogueService(self)
+        self.subsidy = SubsidyService(self)
+        self.readiness = ReadinessService(self)
 
     @classmethod
     def open(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from skilldesk.i18n import N_
+from skilldesk.rules.values import CATEGORY_LABELS
 
 INSTITUTION_KINDS: dict[str, str] = {
     "private_school": N_("Private vocational training school"),
@@ -28,19 +29,8 @@ SUZHOU_DISTRICTS: dict[str, str] = {
     "320585": "太仓市",
 }
 
-# Key groups of the founding document (二) and DOMAIN.md §6.
-PERSON_CATEGORIES: dict[str, str] = {
-    "migrant_worker": N_("Rural migrant worker"),
-    "graduate_unemployed": N_("Unemployed graduate"),
-    "registered_unemployed": N_("Registered unemployed"),
-    "veteran": N_("Veteran"),
-    "disabled": N_("Person with disability"),
-    "low_income": N_("Low-income family"),
-    "employee": N_("Employee (skill upgrade)"),
-    "entrepreneur": N_("Would-be entrepreneur"),
-    "school_leaver": N_("School leaver not continuing study"),
-    "other": N_("Other"),
-}
+# Key groups of the founding document (二) and DOMAIN.md §6 (the labels live with the rules).
+PERSON_CATEGORIES = CATEGORY_LABELS
 
 ID_TYPES: dict[str, str] = {
     "resident": N_("Resident ID card"),

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from dataclasses import dataclass
+from decimal import Decimal
+from decimal import InvalidOperation
 from dataclasses import field
 from functools import lru_cache
 from importlib import resources
@@ -38,6 +40,88 @@ class Clause:
 
 
 @dataclass(frozen=True)
+class SubsidyRules:
+    """The ``[subsidy]`` tables of a rule set; amounts in fen."""
+
+    sample: bool
+    source: str
+    benchmark_fen: dict[str, dict[str, int]]   # category A/B/C -> level -> fen
+    flat_fen: dict[str, int]                   # training type -> fen
+    flat_source: str
+    certificate_range_fen: tuple[int, int]     # 培训合格证书 min, max
+    certificate_source: str
+    upgrade_fen: dict[str, int]                # level -> fen (skill-upgrade subsidy)
+    upgrade_min_insured_months: int
+    upgrade_per_year: int
+    upgrade_source: str
+    shortage_uplift: Decimal
+    local_float: Decimal
+    uplift_source: str
+    training_total: int
+    one_per_occupation_level: bool
+    higher_level_blocks_lower: bool
+    claim_window_months: int
+    claim_window_source: str
+    caps_source: str
+    min_age: int
+    age_source: str
+    free_categories: frozenset[str]
+    free_source: str
+    graduate_category: str
+    graduate_source: str
+    upgrade_category: str
+    upgrade_training_types: frozenset[str]
+    entrepreneurship_order: tuple[str, ...]
+    entrepreneurship_source: str
+
+
+def _fen(yuan: object) -> int:
+    value = Decimal(str(yuan)) * 100
+    if value != value.to_integral_value() or value < 0:
+        raise ValueError(f"amount {yuan!r}")
+    return int(value)
+
+
+def _parse_subsidy(data: dict) -> SubsidyRules | None:
+    sub = data.get("subsidy")
+    if sub is None:
+        return None
+    flat = {k: _fen(v) for k, v in sub["flat"].items() if k != "source"}
+    upgrade = sub["skill_upgrade"]
+    people = sub["people"]
+    caps = sub["caps"]
+    return SubsidyRules(
+        sample=bool(sub.get("sample", False)), source=str(sub["source"]),
+        benchmark_fen={cat: {lvl: _fen(v) for lvl, v in row.items()}
+                       for cat, row in sub["benchmark"].items()},
+        flat_fen=flat, flat_source=str(sub["flat"]["source"]),
+        certificate_range_fen=(_fen(sub["training_certificate"]["min"]),
+                               _fen(sub["training_certificate"]["max"])),
+        certificate_source=str(sub["training_certificate"]["source"]),
+        upgrade_fen={k: _fen(v) for k, v in upgrade.items() if k in ("L5", "L4", "L3", "L2", "L1")},
+        upgrade_min_insured_months=int(upgrade["min_insured_months"]),
+        upgrade_per_year=int(upgrade["per_year"]), upgrade_source=str(upgrade["source"]),
+        shortage_uplift=Decimal(str(sub["uplift"]["shortage"])),
+        local_float=Decimal(str(sub["uplift"]["local_float"])),
+        uplift_source=str(sub["uplift"]["source"]),
+        training_total=int(caps["training_total"]),
+        one_per_occupation_level=bool(caps["one_per_occupation_level"]),
+        higher_level_blocks_lower=bool(caps["higher_level_blocks_lower"]),
+        claim_window_months=int(caps["claim_window_months"]),
+        claim_window_source=str(caps["claim_window_source"]), caps_source=str(caps["source"]),
+        min_age=int(people["min_age"]), age_source=str(people["source_age"]),
+        free_categories=frozenset(people["free_categories"]),
+        free_source=str(people["source_free"]),
+        graduate_category=str(people["graduate_category"]),
+        graduate_source=str(people["source_graduate"]),
+        upgrade_category=str(people["upgrade_category"]),
+        upgrade_training_types=frozenset(people["upgrade_training_types"]),
+        entrepreneurship_order=tuple(people["entrepreneurship_order"]),
+        entrepreneurship_source=str(people["source_entrepreneurship"]),
+    )
+
+
+@dataclass(frozen=True)
 class RuleSet:
     id: str
     title: str
@@ -54,6 +138,7 @@ class RuleSet:
     period_minutes: int
     targets: dict[str, float]
     targets_source: str
+    subsidy: SubsidyRules | None = None
     raw: dict = field(repr=False, compare=False, default_factory=dict)
 
     def covers(self, day: dt.date) -> bool:
@@ -95,9 +180,9 @@ def parse_rule_set(data: dict, name: str) -> RuleSet:
             practice_share_types=frozenset(guards["practice_share"]["training_types"]),
             period_minutes=int(guards["period"]["minutes"]),
             targets=targets, targets_source=str(data["targets"]["source"]),
-            raw=data,
+            subsidy=_parse_subsidy(data), raw=data,
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
         raise RuleSetError(name=name, problem=f"missing or malformed {exc}") from None
 
 

@@ -278,6 +278,22 @@ def check_sex(raw: object) -> str | IdentifierProblem:
 # Person categories
 # --------------------------------------------------------------------------
 
+#: Person categories (the key groups of the founding document 二, DOMAIN.md §6) and
+#: their labels; ``core.models.PERSON_CATEGORIES`` is this mapping.
+CATEGORY_LABELS: dict[str, str] = {
+    "migrant_worker": N_("Rural migrant worker"),
+    "graduate_unemployed": N_("Unemployed graduate"),
+    "registered_unemployed": N_("Registered unemployed"),
+    "veteran": N_("Veteran"),
+    "disabled": N_("Person with disability"),
+    "low_income": N_("Low-income family"),
+    "employee": N_("Employee (skill upgrade)"),
+    "entrepreneur": N_("Would-be entrepreneur"),
+    "school_leaver": N_("School leaver not continuing study"),
+    "other": N_("Other"),
+}
+
+
 #: The category keys, in display order; identical to the keys of
 #: ``skilldesk.core.models.PERSON_CATEGORIES``.
 CATEGORY_KEYS: tuple[str, ...] = (

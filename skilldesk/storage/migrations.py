@@ -13,6 +13,7 @@ from sqlite_utils.migrations import Migrations
 from skilldesk.storage import schema_v1
 from skilldesk.storage import schema_v2
 from skilldesk.storage import schema_v3
+from skilldesk.storage import schema_v4
 
 MIGRATIONS = Migrations("skilldesk")
 _NAMES: list[str] = []
@@ -46,6 +47,14 @@ def m0003_classes(db: Database) -> None:
     """Classes: the rule set a class was filed under, roster changes after
     filing with their reasons, attachment contents stored by SHA-256."""
     for statement in schema_v3.STATEMENTS:
+        db.execute(statement)
+
+
+@migration("0004_subsidy_facts")
+def m0004_subsidy_facts(db: Database) -> None:
+    """Subsidy facts about a person: drawing a pension, months of unemployment
+    insurance (both unknown until recorded)."""
+    for statement in schema_v4.STATEMENTS:
         db.execute(statement)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtGui import QShortcut
@@ -33,6 +34,7 @@ from skilldesk.ui.class_inspections_tab import InspectionsTab
 from skilldesk.ui.class_lifecycle import BlockersPanel
 from skilldesk.ui.class_lifecycle import LifecycleStrip
 from skilldesk.ui.class_results_tab import ResultsTab
+from skilldesk.ui.class_subsidy_tab import SubsidyTab
 from skilldesk.ui.class_support import HEADING_STYLE
 from skilldesk.ui.class_support import MUTED_STYLE
 from skilldesk.ui.class_support import ask_reason
@@ -74,7 +76,7 @@ def gather(desk: Desk, class_id: str) -> ClassView:
         due=outcomes.due_followups())
 
 
-TAB_KEYS = ("basic", "roster", "sessions", "inspections", "results", "followup")
+TAB_KEYS = ("basic", "roster", "sessions", "inspections", "results", "subsidy", "followup")
 
 
 class ClassDetail(QWidget):
@@ -130,6 +132,8 @@ class ClassDetail(QWidget):
         self.attendance = AttendanceTab(runner, hub)
         self.inspections = InspectionsTab(runner, hub)
         self.results = ResultsTab(runner, hub)
+        self.subsidy = SubsidyTab(runner, hub)
+        self.subsidy.sig_record.connect(self.go_to_record)
         self.followup = FollowupTab(runner, hub)
         self.followup.sig_open_class.connect(self.sig_open_class.emit)
         for widget, label in ((self.basic, _("Basic information")),
@@ -137,6 +141,7 @@ class ClassDetail(QWidget):
                               (self.attendance, _("Sessions and attendance")),
                               (self.inspections, _("Inspections")),
                               (self.results, _("Assessment and certificates")),
+                              (self.subsidy, _("Subsidy")),
                               (self.followup, _("Employment follow-up"))):
             self.tabs.addTab(widget, label)
         layout.addWidget(self.tabs, 1)
@@ -150,6 +155,7 @@ class ClassDetail(QWidget):
             self.tabs.setCurrentIndex(0)
             self.title.setText(_("Loading…"))
             self.attendance.load(class_id)
+            self.subsidy.set_class(class_id)
         self.class_id = class_id
         self._generation += 1
         generation = self._generation
@@ -201,6 +207,23 @@ class ClassDetail(QWidget):
     def show_tab(self, key: str) -> None:
         if key in TAB_KEYS:
             self.tabs.setCurrentIndex(TAB_KEYS.index(key))
+
+    def go_to_record(self, record) -> None:
+        """A readiness record was clicked: open its tab (its class first if another)
+        and select the trainee there when the tab lists trainees."""
+        if record.class_id != self.class_id:
+            self.sig_open_class.emit(record.class_id)
+            return
+        self.show_tab(record.target)
+        table = getattr(self.tabs.currentWidget(), "table", None)
+        roster = self.view.roster if self.view else []
+        wanted = record.entity_id if record.entity == "enrolment" else next(
+            (t["enrolment_id"] for t in roster if t["person_id"] == record.entity_id), None)
+        for row in range(table.rowCount() if wanted and hasattr(table, "rowCount") else 0):
+            item = table.item(row, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == wanted:
+                table.selectRow(row)
+                table.scrollToItem(item)
 
     def current_tab_key(self) -> str:
         return TAB_KEYS[self.tabs.currentIndex()]

@@ -27,6 +27,7 @@ from skilldesk.i18n import _
 from skilldesk.ui.classes_page import ClassesPage
 from skilldesk.ui.hub import Hub
 from skilldesk.ui.people_page import PeoplePage
+from skilldesk.ui.policy_page import PolicyPage
 from skilldesk.ui.settings_page import SettingsPage
 from skilldesk.ui.tasks import TaskRunner
 
@@ -37,6 +38,7 @@ SECTIONS: list[tuple[str, str, bool]] = [
     ("people", N_("People"), True),
     ("claims", N_("Subsidy claims"), False),
     ("sync", N_("Sync"), False),
+    ("policy", N_("Policy and catalogue"), True),
     ("settings", N_("Settings"), True),
 ]
 
@@ -61,8 +63,9 @@ class MainWindow(QMainWindow):
         self.people_page = PeoplePage(runner, hub)
         self.settings_page = SettingsPage(runner, hub)
         self.classes_page = ClassesPage(runner, hub)
+        self.policy_page = PolicyPage(runner, hub)
         built = {"people": self.people_page, "classes": self.classes_page,
-                 "settings": self.settings_page}
+                 "policy": self.policy_page, "settings": self.settings_page}
         for key, label, is_built in SECTIONS:
             item = QListWidgetItem(_(label))
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -131,6 +134,7 @@ class MainWindow(QMainWindow):
         """The database is open: load the pages and the title."""
         self.people_page.start()
         self.classes_page.start()
+        self.policy_page.start()
         self.settings_page.start()
         self._load_title()
 

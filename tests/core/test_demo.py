@@ -288,9 +288,11 @@ def test_catalogue(built):
     assert "ljsggw" in cat["source"]
     items = _rows(db, "SELECT * FROM catalogue_item")
     assert len(items) == summary.catalogue_items
-    assert {i["level"] for i in items} == {"L5", "L4", "L3"}
+    assert {i["level"] for i in items} == {"L5", "L4", "L3", "special"}
     assert all(i["category_assumed"] == 1 for i in items)
-    assert all(i["occupation_code"] for i in items)
+    assert all(bool(i["occupation_code"]) == (i["level"] != "special") for i in items)
+    special = {i["occupation_name"]: i for i in items if i["level"] == "special"}
+    assert special["苏绣"]["standard_fen"] == 80000 and special["苏绣"]["category"] == "A"
     by_key = {(i["occupation_name"], i["work_type"], i["level"]): i for i in items}
     assert by_key[("电工", "", "L5")]["standard_fen"] == 100000
     assert by_key[("电工", "", "L5")]["category"] == "A"
@@ -522,3 +524,15 @@ def test_every_filed_class_keeps_its_roster_as_filed_and_its_rule_set(built):
     drafts = db.execute("SELECT count(*) FROM training_class c WHERE filed_at IS NULL AND EXISTS "
                         "(SELECT 1 FROM roster_snapshot s WHERE s.class_id = c.id)").fetchone()[0]
     assert drafts == 0
+
+
+def test_nobody_attends_two_classes_at_once(built):
+    db, _ = built
+    overlapping = db.execute(
+        "SELECT count(*) FROM enrolment a JOIN enrolment b ON a.person_id = b.person_id "
+        "AND a.class_id < b.class_id JOIN training_class x ON x.id = a.class_id "
+        "JOIN training_class y ON y.id = b.class_id "
+        "WHERE x.start_date <= y.end_date AND y.start_date <= x.end_date").fetchone()[0]
+    assert overlapping == 0
+    assert db.execute("SELECT count(*) FROM (SELECT person_id FROM enrolment GROUP BY person_id "
+                      "HAVING count(*) > 1)").fetchone()[0] > 0  # but some take several classes
