@@ -128,9 +128,13 @@ def _human(kind, preview, counts: dict, dry_run: bool, result) -> list[str]:
         if groups:
             lines.append(title)
         for _code, message, count, rows in groups:
-            shown = join(rows[:10]) + ("…" if len(rows) > 10 else "")
             if count > 1:
                 message = _("e.g. {message}").format(message=message)
+            rows = [r for r in rows if r]  # row 0: the file as a whole
+            if not rows:
+                lines.append(f"  {message}")
+                continue
+            shown = join(rows[:10]) + ("…" if len(rows) > 10 else "")
             lines.append(_("  {count} × {message} (rows {rows})").format(
                 count=count, message=message, rows=shown))
     if dry_run:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from skilldesk import cli_subsidy_history
 from skilldesk import paths
 from skilldesk.cli_support import EXIT_OK
 from skilldesk.cli_support import EXIT_PROBLEMS
@@ -78,3 +79,4 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     check.add_argument("--class", dest="class_code", required=True, metavar="CODE")
     check.add_argument("--today", help="judge as of this day (YYYY-MM-DD; default today)")
     check.set_defaults(handler=cmd_subsidy_check)
+    cli_subsidy_history.register(actions, common)

@@ -10,6 +10,8 @@ from tests.cli_helpers import new_school
 from tests.cli_helpers import run
 from skilldesk.imports import reader
 from tests.core.test_roster_import import A
+from tests.core.test_roster_import import SAME
+from tests.core.test_roster_import import STORED
 from tests.core.test_roster_import import roster_rows
 from tests.imports.files import write_xlsx
 
@@ -86,6 +88,8 @@ def test_an_exported_roster_imports_again_without_errors(db, tmp_path, capsys, l
 
     file = write_xlsx(tmp_path / "r.xlsx", {"花名册": roster_rows()})
     run(capsys, "--db", str(db), "import", "roster", str(file))
+    facts = {A: (True, 24), STORED: (False, 0), SAME: (None, None)}  # None: not recorded
+    _record_facts(db, facts)
     config.save(config.Preferences(language=language))
     try:
         out_file = tmp_path / "exported.xlsx"
@@ -93,9 +97,41 @@ def test_an_exported_roster_imports_again_without_errors(db, tmp_path, capsys, l
         fresh = tmp_path / "fresh.skilldesk"
         run(capsys, "--db", str(fresh), "init", "--name", "新学校", "--uscc", "91110000600037341L")
         code, out, _ = run(capsys, "--db", str(fresh), "import", "roster", str(out_file),
-                           "--dry-run", "--json")
+                           "--json")
+        _code, again, _ = run(capsys, "--db", str(db), "import", "roster", str(out_file),
+                              "--dry-run", "--json")
     finally:
         config.save(config.Preferences(language="en"))
     doc = json.loads(out)
     assert code == 0, doc["errors"]
     assert (doc["rows"], doc["new"], doc["invalid"]) == (3, 3, 0)
+    assert _facts_of(fresh, facts) == facts  # yes, no (0) and not recorded all survive
+    again = json.loads(again)  # into the database it came from: nothing to change
+    assert (again["unchanged"], again["updated"], again["invalid"]) == (3, 0, 0)
+
+
+def _record_facts(path, facts) -> None:
+    from dataclasses import replace
+
+    from skilldesk.core.desk import Desk
+    from skilldesk.core.people import draft_from
+
+    desk = Desk.open(path)
+    try:
+        for id_number, (pension, months) in facts.items():
+            person = desk.people.get(desk.people.search(id_number).rows[0].id)
+            desk.people.save(replace(draft_from(person), pension=pension, insured_months=months),
+                             person_id=person.id)
+    finally:
+        desk.close()
+
+
+def _facts_of(path, facts) -> dict:
+    from skilldesk.core.desk import Desk
+
+    desk = Desk.open(path)
+    try:
+        people = [desk.people.get(desk.people.search(n).rows[0].id) for n in facts]
+        return {p.id_number: (p.pension, p.insured_months) for p in people}
+    finally:
+        desk.close()

@@ -25,6 +25,7 @@ from skilldesk.core.attendance import AttendanceService
 from skilldesk.core.catalogue import CatalogueService
 from skilldesk.core.class_imports import ClassImportService
 from skilldesk.core.classes import ClassService
+from skilldesk.core.history_import import HistoryImportService
 from skilldesk.core.institution import InstitutionService
 from skilldesk.core.outcomes import OutcomeService
 from skilldesk.core.people import PeopleService
@@ -53,6 +54,7 @@ class Desk:
         self.class_imports = ClassImportService(self)
         self.catalogue = CatalogueService(self)
         self.subsidy = SubsidyService(self)
+        self.subsidy_history = HistoryImportService(self)
         self.readiness = ReadinessService(self)
 
     @classmethod

@@ -101,6 +101,9 @@ class Person:
     notes: str = ""
     categories: tuple[str, ...] = ()
     updated_at: str = ""
+    # facts the subsidy rules need; None = not recorded (never the same as False / 0)
+    pension: bool | None = None         # drawing a basic pension (已领取基本养老金)
+    insured_months: int | None = None   # months of unemployment insurance paid
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,9 @@ class PersonDraft:
     employer_uscc: str = ""
     notes: str = ""
     categories: tuple[str, ...] = field(default=())
+    # None = not recorded; the subsidy rules warn about it instead of assuming "no"
+    pension: bool | None = None
+    insured_months: int | None = None
 
 
 @dataclass(frozen=True)

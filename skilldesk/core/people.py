@@ -33,6 +33,11 @@ MAX_NAME_LENGTH = 40
 _NAME_FORBIDDEN = re.compile(r"[0-9!-,./:-@\[-`{-~，。；：！？、（）【】]")
 _TEXT_FIELDS = ("hukou_address", "hukou_type", "education", "employer", "notes")
 _QUERY_NOISE = re.compile(r"[\s\-]+")
+# 50 years of contributions: more is a typing slip (the rules need >= 12 for an upgrade subsidy)
+MAX_INSURED_MONTHS = 600
+INSURED_MONTHS_RANGE_MSGID = N_(
+    "The months of unemployment insurance paid must be between 0 and {max}; {value} is not. "
+    "Check the social insurance record, or leave it empty if you do not know.")
 
 
 def check_name(raw: str) -> tuple[str, FieldIssue | None]:
@@ -48,6 +53,27 @@ def check_name(raw: str) -> tuple[str, FieldIssue | None]:
         return name, FieldIssue("name", "NAME_CHARS", N_(
             "A name cannot contain digits or punctuation other than · and -."))
     return name, None
+
+
+def check_insured_months(raw: object) -> tuple[int | None, FieldIssue | None]:
+    """Months of unemployment insurance as stored (None: not recorded) and the
+    problem with it if any (pure). Takes an int, or digits as typed."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, None
+    value: int | None = None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value = raw
+    elif isinstance(raw, str) and raw.strip().isdecimal():
+        value = int(raw.strip())
+    if value is None:
+        return None, FieldIssue("insured_months", "INSURED_MONTHS_NOT_WHOLE", N_(
+            "Enter the months of unemployment insurance paid as a whole number, such as 24, "
+            "or leave it empty if you do not know."))
+    if not 0 <= value <= MAX_INSURED_MONTHS:
+        return None, FieldIssue("insured_months", "INSURED_MONTHS_RANGE",
+                                INSURED_MONTHS_RANGE_MSGID,
+                                {"max": MAX_INSURED_MONTHS, "value": value})
+    return value, None
 
 
 def normalize_query(text: str) -> str:
@@ -92,6 +118,8 @@ class PeopleService:
             education=row["education"], employer=row["employer"],
             employer_uscc=row["employer_uscc"], notes=row["notes"],
             categories=tuple(row["categories"]), updated_at=row["updated_at"],
+            pension=None if row["pension"] is None else bool(row["pension"]),
+            insured_months=row["insured_months"],
         )
 
     # -- validating and saving ------------------------------------------------------------
@@ -126,6 +154,17 @@ class PeopleService:
 
         for key in _TEXT_FIELDS:
             fields[key] = getattr(draft, key).strip()
+        # stored as the database holds them (NULL / 0 / 1), so the op log matches imports
+        if draft.pension is None or draft.pension in (0, 1):
+            fields["pension"] = None if draft.pension is None else int(draft.pension)
+        else:
+            fields["pension"] = None
+            issues.append(FieldIssue("pension", "PENSION_VALUE", N_(
+                "Choose whether the person draws a basic pension: yes, no, or not recorded.")))
+        months, problem = check_insured_months(draft.insured_months)
+        if problem is not None:
+            issues.append(problem)
+        fields["insured_months"] = months
         unknown = [c for c in draft.categories if c not in PERSON_CATEGORIES]
         if unknown:
             issues.append(FieldIssue("categories", "CATEGORY_UNKNOWN",

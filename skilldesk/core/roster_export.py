@@ -52,14 +52,19 @@ ROSTER_COLUMNS: list[tuple[str, str, str]] = [
     ("graduation_date", N_("Graduation date"), "date"),
     ("bank_account", N_("Bank or social security card no."), "text"),
     ("notes", N_("Notes"), "text"),
+    # blank when not recorded, so importing the file back leaves them not recorded
+    ("pension", N_("Drawing a basic pension"), "text"),
+    ("insured_months", N_("Months of unemployment insurance paid"), "integer"),
 ]
+_PENSION = {None: None, 0: N_("No"), 1: N_("Yes")}
 
 
 def _display(rows: Iterator[dict], progress: Progress) -> Iterator[dict]:
     for number, row in enumerate(rows, start=1):
         if number % 1000 == 0:
             progress.update(number, 0)
-        yield {**row, "number": number,
+        pension = _PENSION[row["pension"]]
+        yield {**row, "number": number, "pension": pension and _(pension),
                "sex": _(SEXES.get(row["sex"], row["sex"])),
                "id_type": _(ID_TYPES.get(row["id_type"], row["id_type"])),
                "categories": join(_(PERSON_CATEGORIES.get(c, c))

@@ -40,12 +40,14 @@ from skilldesk.i18n import join
 from skilldesk.imports import headers as header_rules
 from skilldesk.imports import reader
 from skilldesk.storage import imports as sql
+from skilldesk.storage.imports import NULLABLE_FIELDS
 from skilldesk.storage.imports import PERSON_FIELDS
 
 if TYPE_CHECKING:
     from skilldesk.core.desk import Desk
 
-_BLANK_PERSON = dict.fromkeys(PERSON_FIELDS, "")
+# what a new person gets for a column the file lacks: "" for text, NULL (not recorded) else
+_BLANK_PERSON = dict.fromkeys(PERSON_FIELDS, "") | dict.fromkeys(NULLABLE_FIELDS)
 # Checked rows stay in memory until the user commits (about 6 KB each, with the
 # file's cells): this bounds an import at well under 1 GB.
 MAX_ROWS = 100_000
@@ -335,8 +337,9 @@ class RosterImportService:
                 row.added_categories = row.categories
                 continue
             row.person_id = person["id"]
+            # a blank never erases; 0 and "no" (0) are values, not blanks
             row.changed = {k: (person[k], v) for k, v in row.values.items()
-                           if v and person[k] != v}
+                           if (v or v == 0) and person[k] != v}
             row.added_categories = tuple(c for c in row.categories
                                          if c not in person["categories"])
             row.status = "updated" if row.changed or row.added_categories else "unchanged"

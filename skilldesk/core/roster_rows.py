@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from dataclasses import field
 
+from skilldesk.core.people import INSURED_MONTHS_RANGE_MSGID
+from skilldesk.core.people import MAX_INSURED_MONTHS
 from skilldesk.core.people import check_name
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
@@ -18,10 +20,18 @@ from skilldesk.rules import identifiers
 from skilldesk.rules import retirement
 from skilldesk.rules import values
 from skilldesk.rules.identifiers import IdentifierProblem
+from skilldesk.rules.normalize import compact
 
 MIN_AGE = 16
 MAX_TEXT = 200
 TEXT_FIELDS = ("hukou_address", "employer", "unemployment_cert_no", "school", "notes")
+# 是否领取养老金 answers (after half-width, no spaces, case-folded) -> stored 1 / 0
+PENSION_ANSWERS: dict[str, int] = {
+    **dict.fromkeys(("是", "y", "yes", "√", "✓", "✔", "已领取", "已领", "领取", "1", "true"), 1),
+    **dict.fromkeys(("否", "n", "no", "×", "x", "✗", "✘", "未领取", "未领", "不是", "0",
+                     "false"), 0),
+}
+_MONTHS_SUFFIXES = ("个月", "月")
 
 
 @dataclass(frozen=True)
@@ -257,6 +267,8 @@ class RowChecker:
         if "education" in present:
             row.values["education"] = self._once("education", values.parse_education,
                                                  present["education"][1])
+        if "pension" in present or "insured_months" in present:
+            self._check_facts(row, present)
         if "bank_account" in present:
             column, cell = present["bank_account"]
             account = "".join(cell_text(cell).split())
@@ -277,6 +289,50 @@ class RowChecker:
                         length=len(text), max=MAX_TEXT)
                 else:
                     row.values[fieldname] = text
+
+    def _check_facts(self, row: RosterRow, present: dict) -> None:
+        """Pension and insurance months: a blank cell was skipped (not recorded)."""
+        for fieldname, parser in (("pension", parse_pension),
+                                  ("insured_months", parse_insured_months)):
+            if fieldname in present:
+                column, cell = present[fieldname]
+                parsed = self._once(fieldname, parser, cell)
+                if isinstance(parsed, IdentifierProblem):
+                    self._problem(row, column, fieldname, parsed)
+                else:
+                    row.values[fieldname] = parsed
+
+
+def parse_pension(cell: object) -> int | IdentifierProblem:
+    """是/否 and the like → 1 / 0 (a blank cell never gets here)."""
+    text = cell_text(cell)
+    answer = PENSION_ANSWERS.get(compact(text).casefold())
+    if answer is not None:
+        return answer
+    return IdentifierProblem("PENSION_VALUE", N_(
+        "“{value}” does not say whether the person draws a basic pension. Write 是 or 否 "
+        "(Y/N and √/× work too), or leave the cell empty if it is not known."),
+        {"value": text[:40]})
+
+
+def parse_insured_months(cell: object) -> int | IdentifierProblem:
+    """A whole number of months: 24, 24.0 from a number cell, "24个月"."""
+    text = cell_text(cell)
+    digits = compact(text)
+    for suffix in _MONTHS_SUFFIXES:
+        if digits.endswith(suffix):
+            digits = digits[:-len(suffix)]
+            break
+    if not (digits.isascii() and digits.isdigit()):
+        return IdentifierProblem("INSURED_MONTHS_FORMAT", N_(
+            "“{value}” is not a number of months. Write the months of unemployment insurance "
+            "paid as a whole number, such as 24 or 24个月, or leave the cell empty if it is "
+            "not known."), {"value": text[:40]})
+    months = int(digits)
+    if months > MAX_INSURED_MONTHS:
+        return IdentifierProblem("INSURED_MONTHS_RANGE", INSURED_MONTHS_RANGE_MSGID,
+                                 {"max": MAX_INSURED_MONTHS, "value": months})
+    return months
 
 
 def _raw_id_text(cell: object) -> str:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from skilldesk.core.readiness import Signal
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SubsidyLine:
     enrolment_id: str
     person_id: str

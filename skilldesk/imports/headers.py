@@ -61,6 +61,8 @@ FIELDS: dict[str, str] = {
     "graduation_date": N_("Graduation date"),
     "bank_account": N_("Bank or social security card number"),
     "notes": N_("Notes"),
+    "pension": N_("Drawing a basic pension"),
+    "insured_months": N_("Months of unemployment insurance paid"),
 }
 
 #: Field -> header spellings seen on rosters (matched after normalise_header).
@@ -97,6 +99,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "银行帐号", "社保卡银行账号", "银行卡号或社保卡号",
     ),
     "notes": ("备注", "说明"),
+    "pension": (
+        "是否领取养老金", "领取养老金", "养老金", "是否领取基本养老金", "已领取基本养老金",
+        "领取基本养老金",
+    ),
+    "insured_months": (
+        "失业保险缴费月数", "参保月数", "缴费月数", "失业保险累计缴费月数", "失业保险参保月数",
+        "累计缴费月数",
+    ),
 }
 
 #: The fields that make a row look like a roster header; the score is the
@@ -143,6 +153,8 @@ _ENGLISH = {
     "unemployment_cert_no": ("Employment/unemployment registration no.",),
     "school": ("School graduated from",), "graduation_date": ("Graduation date",),
     "bank_account": ("Bank or social security card no.",), "notes": ("Notes",),
+    "pension": ("Drawing a basic pension",),
+    "insured_months": ("Months of unemployment insurance paid",),
 }
 for _field, _spellings in _ENGLISH.items():
     SYNONYMS[_field] += _spellings

@@ -235,7 +235,8 @@ def _check_training(out: _Outcomes, klass: ClassFacts, enrolment: EnrolmentFacts
         out.fail("result", BLOCKING, N_("The trainee has not passed the assessment ({result})."),
                  result=_Result(enrolment.result))
     else:
-        out.ok("result", N_("Passed the assessment."))
+        if out.detail:
+            out.ok("result", N_("Passed the assessment."))
     cert = enrolment.certificate
     if cert is None:
         out.fail("certificate", BLOCKING, N_(
@@ -265,8 +266,9 @@ def _check_training(out: _Outcomes, klass: ClassFacts, enrolment: EnrolmentFacts
                 sub.claim_window_source, deadline=deadline.isoformat(),
                 days=(deadline - today).days)
         else:
-            out.ok("claim_window", N_("Claim by {deadline}."), sub.claim_window_source,
-                   deadline=deadline.isoformat())
+            if out.detail:
+                out.ok("claim_window", N_("Claim by {deadline}."), sub.claim_window_source,
+                       deadline=deadline.isoformat())
     total = klass.theory_hours + klass.practice_hours
     minimum = rules.min_hours.get(klass.level)
     if minimum is not None and total < minimum:
@@ -293,7 +295,7 @@ def _check_training(out: _Outcomes, klass: ClassFacts, enrolment: EnrolmentFacts
 def _check_person(out: _Outcomes, person: PersonFacts, klass: ClassFacts, category: str, sub,
                   upgrade: bool) -> None:
     start = klass.start_date
-    age = retirement.age_on(person.birth_date, start) if person.birth_date <= start else -1
+    age = _age_on(person.birth_date, start)
     if age < sub.min_age:
         out.fail("age", BLOCKING, N_("The person was {age} when the class started; the minimum "
                                      "is {minimum}."), sub.age_source, age=age,
@@ -301,15 +303,18 @@ def _check_person(out: _Outcomes, person: PersonFacts, klass: ClassFacts, catego
     if person.pension:
         out.fail("pension", BLOCKING, N_(
             "The person draws a basic pension; pensioners are not subsidised."), sub.age_source)
-    elif start >= _retires_on(person.birth_date, person.sex):
+    # (nobody reaches the statutory age before 50: skip the date arithmetic for the young)
+    elif age >= 45 and start >= _retires_on(person.birth_date, person.sex):
         day = _retires_on(person.birth_date, person.sex).isoformat()
         if person.pension is None:
             out.fail("retirement", WARNING, N_(
                 "The person reached the statutory retirement age on {day}. Eligible only if "
                 "not drawing a pension: record whether they do."), sub.age_source, day=day)
         else:
-            out.ok("retirement", N_("Past the retirement age ({day}) but not drawing a pension."),
-                   sub.age_source, day=day)
+            if out.detail:
+                out.ok("retirement", N_(
+                    "Past the retirement age ({day}) but not drawing a pension."),
+                    sub.age_source, day=day)
     if person.school and person.graduation_date and \
             person.graduation_date.year > klass.start_date.year:
         out.fail("student", BLOCKING, N_(
@@ -422,7 +427,9 @@ def _catalogue_item(out: _Outcomes, klass: ClassFacts, kind: str,
             "The catalogue “{catalogue}” is sample data: check the amount against the bureau's "
             "catalogue."), catalogue=catalogue.title)
     else:
-        out.ok("catalogue", N_("In the catalogue “{catalogue}”."), catalogue=catalogue.title)
+        if out.detail:
+            out.ok("catalogue", N_("In the catalogue “{catalogue}”."),
+                   catalogue=catalogue.title)
     return item
 
 
@@ -456,20 +463,33 @@ def _amount(out: _Outcomes, klass: ClassFacts, kind: str, upgrade: bool,
     if item is not None and item.shortage:
         raised = int((Decimal(standard) * (1 + sub.shortage_uplift)).quantize(
             Decimal(1), rounding=ROUND_HALF_UP))
-        out.ok("shortage", N_("Shortage occupation: {percent:.0%} more ({amount} yuan)."),
-               sub.uplift_source, percent=float(sub.shortage_uplift), amount=_yuan(raised))
+        if out.detail:
+            out.ok("shortage", N_("Shortage occupation: {percent:.0%} more ({amount} yuan)."),
+                   sub.uplift_source, percent=float(sub.shortage_uplift), amount=_yuan(raised))
         standard = raised
     if klass.fee_fen <= 0:
         out.fail("fee", BLOCKING, N_(
             "The class has no fee recorded; the subsidy cannot exceed what the training costs. "
             "Enter the fee per trainee."), sub.uplift_source)
     elif klass.fee_fen < standard:
-        out.ok("fee", N_("Limited to the fee of {fee} yuan (the standard is {standard} yuan)."),
-               sub.uplift_source, fee=_yuan(klass.fee_fen), standard=_yuan(standard))
+        if out.detail:
+            out.ok("fee", N_(
+                "Limited to the fee of {fee} yuan (the standard is {standard} yuan)."),
+                sub.uplift_source, fee=_yuan(klass.fee_fen), standard=_yuan(standard))
         standard = klass.fee_fen
-    out.ok("amount", N_("{amount} yuan, paid to the {payee}."), clause,
-           amount=_yuan(standard), payee=_Payee(payee))
+    if out.detail:
+        out.ok("amount", N_("{amount} yuan, paid to the {payee}."), clause,
+               amount=_yuan(standard), payee=_Payee(payee))
     return standard
+
+
+def _age_on(birth: dt.date, day: dt.date) -> int:
+    """Age in full years on *day* (-1 before birth); 29 February as in retirement.age_on."""
+    if birth > day:
+        return -1
+    if birth.month == 2 and birth.day == 29:
+        return retirement.age_on(birth, day)
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 @lru_cache(maxsize=65536)

@@ -18,8 +18,10 @@ from skilldesk.storage.bulk import person_search_triggers_suspended
 PERSON_FIELDS = (
     "name", "id_type", "id_number", "sex", "birth_date", "phone", "hukou_address",
     "hukou_type", "education", "employer", "employer_uscc", "bank_account",
-    "unemployment_cert_no", "school", "graduation_date", "notes",
+    "unemployment_cert_no", "school", "graduation_date", "notes", "pension", "insured_months",
 )
+# Of those, the ones whose blank is NULL ("not recorded"), not an empty text.
+NULLABLE_FIELDS = ("pension", "insured_months")
 _CHUNK = 500  # SQLite's default limit on bound parameters is well above this
 
 

@@ -127,6 +127,7 @@ EXPORT_COLUMNS = (
     "p.seq", "p.name", "p.sex", "p.id_type", "p.id_number", "p.birth_date", "p.phone",
     "p.hukou_address", "p.hukou_type", "p.education", "p.employer", "p.employer_uscc",
     "p.unemployment_cert_no", "p.school", "p.graduation_date", "p.bank_account", "p.notes",
+    "p.pension", "p.insured_months",
     "(SELECT group_concat(category, ',') FROM person_category c WHERE c.person_id = p.id)",
 )
 

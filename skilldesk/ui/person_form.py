@@ -11,9 +11,11 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import Qt
+from PySide6.QtCore import QRegularExpression
 from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QFormLayout
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import QMessageBox
 from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QScrollArea
+from PySide6.QtWidgets import QSizePolicy
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -47,6 +50,9 @@ from skilldesk.ui.widgets import FieldMessages
 HUKOU_TYPES = ["", "农业", "非农业"]
 EDUCATION_LEVELS = ["", "小学", "初中", "高中", "中专", "技校", "大专", "本科", "研究生"]
 VALIDATE_DELAY_MS = 250
+# 是否领取基本养老金: the combo's rows, in order; None = not recorded (never "no")
+PENSION_CHOICES: list[tuple[bool | None, str]] = [
+    (None, N_("Not on record")), (False, N_("No")), (True, N_("Yes"))]
 
 _LINE_FIELDS: list[tuple[str, str, str]] = [
     ("name", N_("Name"), ""),
@@ -113,6 +119,8 @@ class PersonForm(QWidget):
         self.education.currentTextChanged.connect(self._on_edited)
         form.insertRow(6, _("Education"), self.education)
 
+        self._add_subsidy_facts(form)
+
         grid = QGridLayout()
         self.category_boxes: dict[str, QCheckBox] = {}
         for number, (key, label) in enumerate(PERSON_CATEGORIES.items()):
@@ -154,6 +162,42 @@ class PersonForm(QWidget):
         outer.addLayout(buttons)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._set_tab_order()
+
+    def _add_subsidy_facts(self, form: QFormLayout) -> None:
+        """Pension and insurance months: both may stay "not recorded"."""
+        self.pension = QComboBox()
+        self.pension.setObjectName("field_pension")
+        self.pension.addItems([_(label) for _value, label in PENSION_CHOICES])
+        self.pension.currentIndexChanged.connect(self._on_edited)
+        form.addRow(_("Drawing a basic pension"), self.messages.wrap("pension", self.pension))
+        self.insured_months = QLineEdit()
+        self.insured_months.setObjectName("field_insured_months")
+        self.insured_months.setPlaceholderText(_("Not on record"))
+        self.insured_months.setValidator(
+            QRegularExpressionValidator(QRegularExpression("[0-9０-９]{0,4}"), self.insured_months))
+        self.insured_months.setMaximumWidth(140)
+        self.insured_months.textEdited.connect(self._on_edited)
+        row = QWidget()
+        # no stretching: a long message below must not push the box away from its label
+        row.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.insured_months)
+        line.addWidget(QLabel(_("months")))
+        line.addStretch(1)
+        form.addRow(_("Months of unemployment insurance paid"),
+                    self.messages.wrap("insured_months", row))
+
+    def _set_tab_order(self) -> None:
+        """Tab follows the form from top to bottom, then the buttons."""
+        chain: list[QWidget] = [
+            self.edits["name"], self.edits["id_number"], self.edits["phone"],
+            self.edits["hukou_address"], self.hukou_type, self.education, self.edits["employer"],
+            self.edits["employer_uscc"], self.pension, self.insured_months,
+            *self.category_boxes.values(), self.notes, self.revert_button, self.save_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     # -- state ----------------------------------------------------------------------
 
@@ -173,7 +217,17 @@ class PersonForm(QWidget):
             employer_uscc=self.edits["employer_uscc"].text(),
             notes=self.notes.toPlainText(),
             categories=tuple(k for k, box in self.category_boxes.items() if box.isChecked()),
+            pension=PENSION_CHOICES[max(self.pension.currentIndex(), 0)][0],
+            insured_months=self._months(),
         )
+
+    def _months(self):
+        """The typed months as a number; other text goes to the facade, which says
+        what is wrong with it under the field."""
+        text = self.insured_months.text().strip()
+        if not text:
+            return None
+        return int(text) if text.isdecimal() else text
 
     def is_dirty(self) -> bool:
         return self.draft() != self._loaded
@@ -186,6 +240,10 @@ class PersonForm(QWidget):
             self.hukou_type.setCurrentText(draft.hukou_type)
             self.education.setCurrentText(draft.education)
             self.notes.setPlainText(draft.notes)
+            self.pension.setCurrentIndex(
+                0 if draft.pension is None else 2 if draft.pension else 1)
+            self.insured_months.setText(
+                "" if draft.insured_months is None else str(draft.insured_months))
             for key, box in self.category_boxes.items():
                 box.setChecked(key in draft.categories)
         finally:

@@ -99,9 +99,18 @@ class PreviewModel(QAbstractTableModel):
     def _changes(row) -> list[str]:
         """What an update will change, field by field (shown on the status cell)."""
         lines = [_("{field}: {old} → {new}").format(
-            field=_(FIELDS.get(field, field)), old=old or _("(empty)"), new=new)
+            field=_(FIELDS.get(field, field)), old=_shown(field, old), new=_shown(field, new))
             for field, (old, new) in row.changed.items()]
         if row.added_categories:
             lines.append(_("Categories added: {names}").format(
                 names=join(_(PERSON_CATEGORIES.get(c, c)) for c in row.added_categories)))
         return lines
+
+
+def _shown(field: str, value: object) -> str:
+    """A stored or imported value as a clerk reads it: not recorded, yes/no, or the value."""
+    if value is None or value == "":
+        return _("(empty)")
+    if field == "pension":
+        return _("Yes") if value else _("No")
+    return str(value)

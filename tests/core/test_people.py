@@ -128,3 +128,78 @@ def test_ids_stay_ascending_across_counter_carries_and_exhaustion(monkeypatch):
             assert millis == {ms}
         else:
             assert millis == {ms, ms + 1}  # borrowed the next millisecond
+
+
+# -- subsidy facts: pension and months of unemployment insurance (NULL = not recorded) ----
+
+@pytest.mark.parametrize("months, code", [
+    (-1, "INSURED_MONTHS_RANGE"), (601, "INSURED_MONTHS_RANGE"), (2.5, "INSURED_MONTHS_NOT_WHOLE"),
+    ("24个月", "INSURED_MONTHS_NOT_WHOLE"), ("abc", "INSURED_MONTHS_NOT_WHOLE"),
+    (True, "INSURED_MONTHS_NOT_WHOLE"),
+])
+def test_insured_months_must_be_a_whole_number_up_to_600(desk, months, code):
+    with pytest.raises(ValidationError) as info:
+        desk.people.save(PersonDraft(name="张三", id_number=VALID_ID, insured_months=months))
+    assert _codes(info.value.issues) == {code}
+    assert [i.field for i in info.value.issues] == ["insured_months"]
+    assert all(i.message() for i in info.value.issues)
+    assert desk.people.total() == 0
+
+
+@pytest.mark.parametrize("months, stored", [(0, 0), (600, 600), ("２４", 24), (" 7 ", 7), ("", None)])
+def test_insured_months_accepts_0_to_600_and_typed_digits(desk, months, stored):
+    fields, issues = desk.people.validate(
+        PersonDraft(name="张三", id_number=VALID_ID, insured_months=months))
+    assert issues == [] and fields["insured_months"] == stored
+
+
+def test_a_pension_answer_other_than_yes_no_or_unset_is_refused(desk):
+    _fields, issues = desk.people.validate(
+        PersonDraft(name="张三", id_number=VALID_ID, pension="是"))
+    assert [(i.field, i.code) for i in issues] == [("pension", "PENSION_VALUE")]
+
+
+def _stored_facts(desk, person_id):
+    return desk.db.execute("SELECT pension, insured_months FROM person WHERE id = ?",
+                           [person_id]).fetchone()
+
+
+def test_subsidy_facts_stay_unrecorded_unless_set_and_no_is_not_unrecorded(desk):
+    person_id = desk.people.save(PersonDraft(name="张三", id_number=VALID_ID)).ids[0]
+    assert _stored_facts(desk, person_id) == (None, None)
+    person = desk.people.get(person_id)
+    assert person.pension is None and person.insured_months is None
+
+    desk.people.save(PersonDraft(name="张三", id_number=VALID_ID, pension=False,
+                                 insured_months=0), person_id=person_id)
+    assert _stored_facts(desk, person_id) == (0, 0)
+    person = desk.people.get(person_id)
+    assert person.pension is False and person.insured_months == 0
+
+    desk.people.save(PersonDraft(name="张三", id_number=VALID_ID, pension=True,
+                                 insured_months=24), person_id=person_id)
+    assert desk.people.get(person_id).pension is True
+    # the form may take a fact back to "not recorded"
+    desk.people.save(PersonDraft(name="张三", id_number=VALID_ID, insured_months=24),
+                     person_id=person_id)
+    assert _stored_facts(desk, person_id) == (None, 24)
+
+    entries = oplog.entries_for(desk.db, "person", person_id)
+    assert [e["action"] for e in entries] == ["create", "update", "update", "update"]
+    assert entries[0]["after"]["pension"] is None and entries[0]["after"]["insured_months"] is None
+    assert entries[1]["before"] == {"pension": None, "insured_months": None}
+    assert entries[1]["after"] == {"pension": 0, "insured_months": 0}
+    assert entries[2]["before"] == {"pension": 0, "insured_months": 0}
+    assert entries[2]["after"] == {"pension": 1, "insured_months": 24}
+    assert entries[3]["before"] == {"pension": 1}
+    assert entries[3]["after"] == {"pension": None}
+
+
+def test_a_form_opened_from_a_person_keeps_the_facts(desk):
+    from skilldesk.core.people import draft_from
+
+    person_id = desk.people.save(PersonDraft(name="张三", id_number=VALID_ID, pension=False,
+                                             insured_months=12)).ids[0]
+    draft = draft_from(desk.people.get(person_id))
+    assert (draft.pension, draft.insured_months) == (False, 12)
+    assert not desk.people.save(draft, person_id=person_id).anything

@@ -381,6 +381,7 @@ def test_fields_have_labels_and_the_brief_keys():
         "name", "id_number", "id_type", "sex", "birth_date", "phone", "categories",
         "hukou_address", "hukou_type", "education", "employer", "employer_uscc",
         "unemployment_cert_no", "school", "graduation_date", "bank_account", "notes", "seq_no",
+        "pension", "insured_months",
     }
     assert all(isinstance(label, str) and label for label in FIELDS.values())
     assert set(KEY_FIELDS) <= set(FIELDS)
@@ -411,3 +412,14 @@ def test_every_header_skilldesk_exports_is_recognised_in_both_languages():
                 i18n._(h): expected[k] for k, h, _kind in ROSTER_COLUMNS}, language
     finally:
         i18n.set_language("en")
+
+
+@pytest.mark.parametrize("pension, months", [
+    ("是否领取养老金", "失业保险缴费月数"), ("领取养老金", "参保月数"), ("养老金", "缴费月数"),
+    ("是否领取基本养老金(是/否)", "失业保险累计缴费月数（月）"), ("*养老金", "学员参保月数"),
+])
+def test_subsidy_fact_columns_are_recognised(pension, months):
+    guess = guess_header([(1, ["姓名", "身份证号码", pension, months, "养老保险缴费基数"])])
+    assert guess is not None
+    assert guess.mapping == {0: "name", 1: "id_number", 2: "pension", 3: "insured_months"}
+    assert guess.unmapped == [4]  # a look-alike column is left for the user to choose

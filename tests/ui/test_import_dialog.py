@@ -112,3 +112,11 @@ def test_an_update_says_what_it_will_change(qtbot, gui, tmp_path):
     assert "Mobile: 13800000000 → 13900000000" in tip
     assert "Categories added" in tip
     dialog.close()
+
+
+def test_update_tooltips_show_recorded_facts_as_a_clerk_reads_them():
+    from skilldesk.ui.preview_model import _shown
+
+    assert _shown("pension", 0) == "No" and _shown("pension", 1) == "Yes"
+    assert _shown("pension", None) == "(empty)" and _shown("insured_months", 0) == "0"
+    assert _shown("phone", "") == "(empty)" and _shown("phone", "13912345678") == "13912345678"

@@ -116,3 +116,77 @@ def test_new_person_with_a_wrong_id_check_character(qtbot, gui):
 
 def test_people_model_passes_qt_model_tester(qtmodeltester, gui):
     qtmodeltester.check(_page(gui).model)
+
+
+def _stored(qtbot, gui, person_id):
+    """The person as stored, read on the worker like the GUI reads it."""
+    found = []
+    gui.runner.run(lambda desk: desk.people.get(person_id), on_done=found.append)
+    qtbot.waitUntil(lambda: bool(found), timeout=10_000)
+    return found[0]
+
+
+def _save(qtbot, form):
+    form.status.clear()
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: form.status.text() != "", timeout=10_000)
+    return form.status.text()
+
+
+def test_pension_and_insurance_months_stay_unrecorded_until_set(qtbot, gui):
+    page = _page(gui)
+    form = page.form
+    page.table.selectRow(0)
+    row = page.model.row_at(0)
+    qtbot.waitUntil(lambda: form.person_id == row.id, timeout=10_000)
+    assert form.pension.currentText() == "Not on record"
+    assert form.insured_months.text() == ""
+    assert form.insured_months.placeholderText() == "Not on record"
+
+    # saving another field leaves both facts not recorded (not "no", not 0)
+    form.edits["phone"].selectAll()
+    qtbot.keyClicks(form.edits["phone"], "13900002222")
+    assert _save(qtbot, form) == "Saved."
+    stored = _stored(qtbot, gui, row.id)
+    assert stored.phone == "13900002222"
+    assert stored.pension is None and stored.insured_months is None
+
+    # "no" and 0 are answers, kept apart from "not recorded"
+    form.pension.setCurrentIndex(1)
+    qtbot.keyClicks(form.insured_months, "abc0")  # letters never reach the box
+    assert form.insured_months.text() == "0"
+    assert _save(qtbot, form) == "Saved."
+    stored = _stored(qtbot, gui, row.id)
+    assert (stored.pension, stored.insured_months) == (False, 0)
+    qtbot.waitUntil(lambda: form.pension.currentText() == "No", timeout=10_000)
+
+    # too many months: shown under the field, nothing written
+    form.pension.setCurrentIndex(2)
+    form.insured_months.selectAll()
+    qtbot.keyClicks(form.insured_months, "700")
+    message = form.messages["insured_months"]
+    qtbot.waitUntil(lambda: message.isVisible() and "600" in message.text(), timeout=10_000)
+    assert _save(qtbot, form).startswith("Not saved")
+    assert _stored(qtbot, gui, row.id).pension is False
+
+    # yes, and the months taken back to not recorded by emptying the box
+    form.insured_months.selectAll()
+    qtbot.keyClick(form.insured_months, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: not message.isVisible(), timeout=10_000)
+    assert _save(qtbot, form) == "Saved."
+    stored = _stored(qtbot, gui, row.id)
+    assert (stored.pension, stored.insured_months) == (True, None)
+    assert threading.get_ident() not in gui.db_threads
+
+
+def test_tab_goes_down_the_form_through_the_subsidy_facts(gui):
+    form = _page(gui).form
+    wanted = [form.edits["hukou_address"], form.hukou_type, form.education,
+              form.edits["employer"], form.edits["employer_uscc"], form.pension,
+              form.insured_months, next(iter(form.category_boxes.values()))]
+    order, widget = [], form.edits["name"]
+    for _step in range(200):
+        widget = widget.nextInFocusChain()
+        if widget in wanted and widget not in order:
+            order.append(widget)
+    assert order == wanted
