@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field
 from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 from skilldesk.core.perf import collector_paused
 from skilldesk.errors import NotFound
@@ -28,8 +29,7 @@ if TYPE_CHECKING:
     from skilldesk.core.readiness import Signal
 
 
-@dataclass(slots=True)
-class SubsidyLine:
+class SubsidyLine(NamedTuple):
     enrolment_id: str
     person_id: str
     name: str
@@ -129,26 +129,28 @@ class SubsidyService:
                 cid, row[1], row[2], row[14], rule_set.id, rule_set.title,
                 catalogue.title if catalogue else None, bool(catalogue and catalogue.is_sample))
         # each person's enrolments in the order their certificates came
+        unproven = set(sql.unproven_categories(db, class_ids))
         by_person: dict[str, list[tuple]] = defaultdict(list)
         for row in sql.enrolments(db, class_ids):
             by_person[row[2]].append(row)
-        decide, no_history = rules.decide, ()
+        decide, no_history, memo = rules.decide, (), {}
         for person_id, rows in by_person.items():
             if len(rows) > 1:
                 rows.sort(key=lambda r: (r[9] or facts[r[1]].end_date.isoformat(), r[0]))
-            person = _person_facts(rows[0], rows[0][5], rows[0][19])
+            first = rows[0]
+            person = _person_facts(first, first[5], (person_id, first[5]) not in unproven)
             prior = history.get(person_id)
             prior = list(prior) if prior else []
             person_held = held.get(person_id, no_history)
             for row in rows:
                 klass = facts[row[1]]
                 if row[5] and row[5] not in person.categories:  # another category at filing
-                    person = _person_facts(row, row[5], row[19], person.categories,
-                                           person.proven)
+                    person = _person_facts(row, row[5], (person_id, row[5]) not in unproven,
+                                           person.categories, person.proven)
                 enrolment = _enrolment_facts(row)
                 start = klass.start_date
                 decision = decide(person, klass, enrolment, prior, person_held, rule_sets[start],
-                                  catalogues[start], today, detail=detail)
+                                  catalogues[start], today, detail=detail, memo=memo)
                 if decision.eligible:
                     prior.append(decision.as_prior(klass))
                 results[row[1]].lines.append(SubsidyLine(
@@ -252,7 +254,7 @@ def _class_facts(row: tuple, sessions: int, unrecorded: int) -> rules.ClassFacts
         sessions_unrecorded=unrecorded)
 
 
-def _person_facts(row: tuple, filed: str, proven: int | None,
+def _person_facts(row: tuple, filed: str, proven: bool,
                   categories: frozenset[str] = frozenset(),
                   proofs: frozenset[str] = frozenset()) -> rules.PersonFacts:
     """The person of an enrolment row, with the category fixed at filing (and whether

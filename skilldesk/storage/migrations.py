@@ -14,6 +14,7 @@ from skilldesk.storage import schema_v1
 from skilldesk.storage import schema_v2
 from skilldesk.storage import schema_v3
 from skilldesk.storage import schema_v4
+from skilldesk.storage import schema_v5
 
 MIGRATIONS = Migrations("skilldesk")
 _NAMES: list[str] = []
@@ -55,6 +56,13 @@ def m0004_subsidy_facts(db: Database) -> None:
     """Subsidy facts about a person: drawing a pension, months of unemployment
     insurance (both unknown until recorded)."""
     for statement in schema_v4.STATEMENTS:
+        db.execute(statement)
+
+
+@migration("0005_unproven_categories")
+def m0005_unproven_categories(db: Database) -> None:
+    """An index of the person categories recorded without a proof document."""
+    for statement in schema_v5.STATEMENTS:
         db.execute(statement)
 
 

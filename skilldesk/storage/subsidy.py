@@ -85,25 +85,32 @@ ENROLMENT_COLUMNS = ("enrolment_id", "class_id", "person_id", "status", "result"
 
 def enrolments(db: Database, class_ids: Sequence[str] | None) -> list[tuple]:
     """Each enrolment with its certificate and its person, in the order of
-    ``ENROLMENT_COLUMNS``: whether the category fixed at filing has a proof document,
-    and (only when no category was fixed) the person's categories, comma-separated, each
-    followed by ``+`` when its proof document is recorded."""
+    ``ENROLMENT_COLUMNS`` (``category_proven`` is left NULL: see
+    :func:`unproven_categories`), and (only when no category was fixed) the person's
+    categories, comma-separated, each followed by ``+`` when its proof is recorded."""
     where, params = _class_filter("e.class_id", class_ids)
     return db.execute(f"""
         SELECT e.id, e.class_id, e.person_id, e.status, e.result, e.person_category,
                c.cert_type, c.cert_number, c.level, c.issue_date,
                p.name, p.id_number, p.birth_date, p.sex, p.unemployment_cert_no, p.school,
-               p.graduation_date, p.pension, p.insured_months,
-               pc.proof_kind != '' OR pc.proof_number != '' OR pc.attachment_id IS NOT NULL,
+               p.graduation_date, p.pension, p.insured_months, NULL,
                CASE WHEN e.person_category = '' THEN (
                    SELECT group_concat(category || CASE WHEN proof_kind != ''
                        OR proof_number != '' OR attachment_id IS NOT NULL THEN '+' ELSE '' END)
                    FROM person_category WHERE person_id = e.person_id) END
         FROM enrolment e JOIN person p ON p.id = e.person_id
         LEFT JOIN certificate c ON c.enrolment_id = e.id
-        LEFT JOIN person_category pc ON pc.person_id = e.person_id
-                                    AND pc.category = e.person_category
         WHERE 1 = 1{where}""", params).fetchall()
+
+
+def unproven_categories(db: Database, class_ids: Sequence[str] | None) -> list[tuple[str, str]]:
+    """(person_id, category) of the categories recorded without a proof document
+    (from the partial index ``person_category_unproven``)."""
+    where, params = _people_filter("person_id", class_ids)
+    return db.execute(
+        "SELECT person_id, category FROM person_category INDEXED BY person_category_unproven "
+        "WHERE proof_kind = '' AND proof_number = '' AND attachment_id IS NULL"
+        f"{where}", params).fetchall()
 
 
 def history(db: Database, class_ids: Sequence[str] | None) -> list[tuple]:

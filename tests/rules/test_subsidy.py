@@ -7,7 +7,7 @@ skill-upgrade table, the flat amounts) as shipped in the bundled rule set.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+import dataclasses
 
 import pytest
 
@@ -24,6 +24,13 @@ from skilldesk.rules.subsidy import PriorSubsidy
 from skilldesk.rules.subsidy import decide
 
 D = dt.date
+
+
+def replace(facts, **changes):
+    """A copy with *changes* (facts are named tuples, catalogue items dataclasses)."""
+    if hasattr(facts, "_replace"):
+        return facts._replace(**changes)
+    return dataclasses.replace(facts, **changes)
 RULES = rule_set_for(D(2026, 3, 2))
 WELDER = "6-18-02-04"
 
@@ -304,3 +311,22 @@ def test_reasons_are_translated_and_cite_their_clause():
         assert "同一" in outcome.message() or "该职业" in outcome.message()
     finally:
         i18n.set_language("en")
+
+
+def test_sharing_class_outcomes_across_trainees_changes_no_decision():
+    memo: dict = {}
+    people = [PERSON, replace(PERSON, person_id="p2", pension=True),
+              replace(PERSON, person_id="p3", categories=frozenset({"employee"}),
+                      proven=frozenset({"employee"}))]
+    klasses = [KLASS, replace(KLASS, theory_hours=30, practice_hours=20),
+               replace(KLASS, class_id="c2", fee_fen=100000)]
+    for klass in klasses:
+        for person in people:
+            enrolment = replace(ENROLMENT, category=min(person.categories))
+            for detail in (True, False):
+                alone = decide(person, klass, enrolment, [], [], RULES, catalogue(), TODAY,
+                               detail=detail)
+                shared = decide(person, klass, enrolment, [], [], RULES, catalogue(), TODAY,
+                                detail=detail, memo=memo)
+                assert shared == alone
+    assert len(memo) >= 4
