@@ -54,7 +54,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     imp = actions.add_parser("import", parents=[common],
                              help="import a catalogue file: .xlsx .xls .ods .csv")
     imp.add_argument("file", type=Path)
-    imp.add_argument("--year", type=int, required=True, help="the catalogue's year")
+    imp.add_argument("--year", type=int, default=dt.date.today().year,
+                     help="the catalogue's year (default: this year; the bureau publishes "
+                          "each year's catalogue in its first quarter)")
     imp.add_argument("--city", default=DEFAULT_CITY)
     imp.add_argument("--title", help="the catalogue's title (default: year and city)")
     imp.add_argument("--effective-from", type=_date, metavar="DATE",

@@ -214,6 +214,12 @@ def decide(person: PersonFacts, klass: ClassFacts, enrolment: EnrolmentFacts,
     _check_training(out, klass, enrolment, kind, rules, catalogue, today)
     _check_person(out, person, klass, category, sub, upgrade)
     _check_caps(out, klass, subsidy_kind, history, held, sub, today)
+    if category == sub.graduate_category:
+        occupation = occupation_key(klass)
+        if any(h.kind == TRAINING and h.occupation != occupation for h in history):
+            out.fail("graduate_one_occupation", BLOCKING, N_(
+                "An unemployed graduate is subsidised for one occupation, and this person "
+                "already had a subsidy for another."), sub.graduate_source)
     key = (klass, upgrade, payee, detail, rules.id,
            catalogue.catalogue_id if catalogue is not None else None)
     shared = memo.get(key) if memo is not None else None

@@ -105,6 +105,12 @@ FAILING = [
                        proven=frozenset({"graduate_unemployed"})),
         enrolment=replace(ENROLMENT, category="graduate_unemployed")),
      "graduate_registered", "blocking"),
+    ("graduate trained in another occupation before", dict(
+        person=replace(PERSON, categories=frozenset({"graduate_unemployed"}),
+                       proven=frozenset({"graduate_unemployed"}), unemployment_cert_no="3205001"),
+        enrolment=replace(ENROLMENT, category="graduate_unemployed"),
+        history=[PriorSubsidy("training", "employment_skill", "4-07-05-01", "L5", D(2025, 5, 1))]),
+     "graduate_one_occupation", "blocking"),
     ("three subsidies already", dict(history=[
         PriorSubsidy("training", "employment_skill", f"4-0{n}-01-01", "L5", D(2024, n, 1))
         for n in range(1, 4)]), "cap_total", "blocking"),
@@ -141,6 +147,11 @@ PASSING = [
         PERSON, birth_date=D(1960, 5, 5), pension=False))),
     ("student in the graduation year", dict(person=replace(
         PERSON, school="苏州大学", graduation_date=D(2026, 6, 30)))),
+    ("registered graduate, the same occupation one level lower before", dict(
+        person=replace(PERSON, categories=frozenset({"graduate_unemployed"}),
+                       proven=frozenset({"graduate_unemployed"}), unemployment_cert_no="3205001"),
+        enrolment=replace(ENROLMENT, category="graduate_unemployed"),
+        history=[PriorSubsidy("training", "employment_skill", WELDER, "L5", D(2025, 5, 1))])),
     ("two subsidies before", dict(history=[
         PriorSubsidy("training", "employment_skill", f"4-0{n}-01-01", "L5", D(2024, n, 1))
         for n in range(1, 3)])),
