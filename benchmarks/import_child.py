@@ -4,10 +4,12 @@ each reports its own peak memory. Prints JSON: {"seconds": .., "peak_mb": ..}.""
 from __future__ import annotations
 
 import json
-import resource
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from peak import peak_mb  # noqa: E402
 
 mode, path = sys.argv[1], Path(sys.argv[2])
 extra: dict = {}
@@ -42,8 +44,8 @@ elif mode == "skilldesk":
     desk.close()
     extra["close_seconds"] = time.perf_counter() - done
     print(json.dumps({"seconds": done - start,
-                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "peak_mb": peak_mb(),
                       **extra}))
     sys.exit(0)
 print(json.dumps({"seconds": time.perf_counter() - start,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, **extra}))
+                  "peak_mb": peak_mb(), **extra}))

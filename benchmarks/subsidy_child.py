@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import resource
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from peak import peak_mb  # noqa: E402
 
 from skilldesk.core.desk import Desk
 
@@ -27,4 +29,4 @@ print(json.dumps({
     "eligible": sum(r.eligible for r in results),
     "total_fen": sum(r.total_fen for r in results),
     "signals": sum(len(r.blocking) + len(r.warnings) for r in with_readiness),
-    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    "peak_mb": peak_mb()}))

@@ -31,6 +31,7 @@ from skilldesk.core.outcomes import OutcomeService
 from skilldesk.core.people import PeopleService
 from skilldesk.core.subsidy import SubsidyService
 from skilldesk.core.readiness import ReadinessService
+from skilldesk.core.reports import ReportService
 from skilldesk.core.roster_import import RosterImportService
 from skilldesk.storage import database
 from skilldesk.storage import institution as institution_sql
@@ -56,6 +57,7 @@ class Desk:
         self.subsidy = SubsidyService(self)
         self.subsidy_history = HistoryImportService(self)
         self.readiness = ReadinessService(self)
+        self.reports = ReportService(self)
 
     @classmethod
     def open(
