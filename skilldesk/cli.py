@@ -17,6 +17,7 @@ from skilldesk import __version__
 from skilldesk import cli_catalogue
 from skilldesk import cli_class_imports
 from skilldesk import cli_classes
+from skilldesk import cli_reports
 from skilldesk import cli_subsidy
 from skilldesk import config
 from skilldesk import i18n
@@ -26,8 +27,13 @@ from skilldesk.cli_support import EXIT_PROBLEMS
 from skilldesk.cli_support import EXIT_USAGE
 from skilldesk.cli_support import Output
 from skilldesk.cli_support import StderrProgress
+from skilldesk.cli_support import add_file_arguments
 from skilldesk.cli_support import db_path
 from skilldesk.cli_support import import_document
+from skilldesk.cli_support import issue_lines
+from skilldesk.cli_support import issues_json
+from skilldesk.cli_support import refused
+from skilldesk.cli_support import saved_line
 from skilldesk.core.desk import Desk
 from skilldesk.core.institution import validate as validate_institution
 from skilldesk.core.models import INSTITUTION_KINDS
@@ -37,7 +43,6 @@ from skilldesk.core.roster_import import NoRosterFound
 from skilldesk.errors import SkilldeskError
 from skilldesk.errors import ValidationError
 from skilldesk.i18n import _
-from skilldesk.i18n import join
 from skilldesk.imports.reader import FileRefused
 
 def cmd_demo(args: argparse.Namespace, out: Output) -> int:
@@ -123,13 +128,7 @@ def cmd_import_roster(args: argparse.Namespace, out: Output) -> int:
             preview = desk.roster.preview(args.file, sheet=args.sheet, class_code=args.class_code,
                                           progress=progress)
         except (FileRefused, NoRosterFound) as exc:
-            reason = getattr(exc, "reason", exc.code)
-            doc = import_document({}, False, [{"row": 0, "column": "", "code": reason,
-                                                "message": exc.user_message()}], [])
-            print(_("Error: {message}").format(message=exc.user_message()), file=sys.stderr)
-            if out.as_json:
-                out.result(doc, "")
-            return EXIT_PROBLEMS
+            return refused(out, exc)
         result = None
         if not args.dry_run:
             result = desk.roster.commit(preview, strict=args.strict, progress=progress)
@@ -138,25 +137,14 @@ def cmd_import_roster(args: argparse.Namespace, out: Output) -> int:
     progress.finish()
     counts = result.counts if result else preview.counts
     committed = bool(result and result.committed)
-    doc = import_document(counts, committed,
-                           [i.as_json() for i in preview.issues("error")],
-                           [i.as_json() for i in preview.issues("warning")])
+    doc = import_document(counts, committed, *issues_json(preview))
     if result and result.batch_id:
         doc["batch"] = result.batch_id
     lines = [_("{rows} rows: {new} new, {updated} updated, {unchanged} unchanged, "
                "{invalid} invalid.").format(**counts)]
-    for code, message, count, rows in preview.grouped("error"):
-        shown = join(rows[:10]) + ("…" if len(rows) > 10 else "")
-        if count > 1:  # one message stands for all: say it is an example
-            message = _("e.g. {message}").format(message=message)
-        lines.append(_("  {count} × {message} (rows {rows})").format(
-            count=count, message=message, rows=shown))
-    if args.dry_run:
-        lines.append(_("Dry run: nothing was saved."))
-    elif committed:
-        lines.append(_("Saved as import {batch}.").format(batch=result.batch_id))
-    else:
-        lines.append(_("Nothing was saved (--strict and some rows are invalid)."))
+    lines += issue_lines(preview, ("error",), titled=False, whole_file_apart=False)
+    lines.append(saved_line(args.dry_run, _("Saved as import {batch}.").format(
+        batch=result.batch_id) if committed else None))
     out.result(doc, "\n".join(lines))
     return EXIT_PROBLEMS if counts["invalid"] else EXIT_OK
 
@@ -232,10 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     roster.add_argument("file", type=Path)
     roster.add_argument("--class", dest="class_code", metavar="CODE",
                         help="enrol the people into this class")
-    roster.add_argument("--sheet", help="the sheet to read (default: the one that looks like a roster)")
-    roster.add_argument("--dry-run", action="store_true", help="check only, save nothing")
-    roster.add_argument("--strict", action="store_true",
-                        help="save nothing if any row is invalid")
+    add_file_arguments(roster, sheet_help="the sheet to read (default: the one that looks "
+                                          "like a roster)")
     roster.set_defaults(handler=cmd_import_roster)
     undo = import_kinds.add_parser("undo", parents=[common], help="undo an import batch")
     undo.add_argument("batch")
@@ -255,6 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_classes.register(commands, common)
     cli_catalogue.register(commands, common)
     cli_subsidy.register(commands, common)
+    cli_reports.register(commands, common)
     return parser
 
 

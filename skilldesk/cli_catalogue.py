@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 from pathlib import Path
 
 from skilldesk import paths
 from skilldesk.cli_support import EXIT_OK
 from skilldesk.cli_support import EXIT_PROBLEMS
 from skilldesk.cli_support import Output
+from skilldesk.cli_support import add_file_arguments
 from skilldesk.cli_support import db_path
+from skilldesk.cli_support import issue_lines
+from skilldesk.cli_support import issues_json
+from skilldesk.cli_support import refused
+from skilldesk.cli_support import saved_line
 from skilldesk.core.catalogue import DEFAULT_CITY
 from skilldesk.core.catalogue import CatalogueInfo
 from skilldesk.core.catalogue import CataloguePreview
@@ -61,8 +65,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     imp.add_argument("--title", help="the catalogue's title (default: year and city)")
     imp.add_argument("--effective-from", type=_date, metavar="DATE",
                      help="the first day it applies (default: 1 January of the year)")
-    imp.add_argument("--sheet", help="the sheet to read (default: the one that fits)")
-    imp.add_argument("--dry-run", action="store_true", help="check and compare, save nothing")
+    add_file_arguments(imp, dry_run_help="check and compare, save nothing", strict=False)
     imp.add_argument("--activate", action="store_true",
                      help="make it the catalogue in use once saved")
     imp.set_defaults(handler=cmd_catalogue_import)
@@ -96,21 +99,14 @@ def cmd_catalogue_import(args: argparse.Namespace, out: Output) -> int:
                 args.file, year=args.year, city=args.city, title=args.title,
                 effective_from=args.effective_from, sheet=args.sheet)
         except (FileRefused, NoCatalogueHeader) as exc:
-            reason = getattr(exc, "reason", exc.code)
-            print(_("Error: {message}").format(message=exc.user_message()), file=sys.stderr)
-            if out.as_json:
-                out.result(_document(None, False, [{"row": 0, "column": "", "code": reason,
-                                                    "message": exc.user_message()}], []), "")
-            return EXIT_PROBLEMS
+            return refused(out, exc, lambda errors: _document(None, False, errors, []))
         counts = preview.counts
         changes = None
         if not args.dry_run and not counts["invalid"]:
             changes = desk.catalogue.commit_import(preview, activate=args.activate)
     finally:
         desk.close()
-    doc = _document(preview, changes is not None,
-                    [i.as_json() for i in preview.issues("error")],
-                    [i.as_json() for i in preview.issues("warning")])
+    doc = _document(preview, changes is not None, *issues_json(preview))
     if changes is not None:
         doc["catalogue"] = changes.ids[0]
         doc["active"] = bool(args.activate)
@@ -126,29 +122,12 @@ def _human(preview: CataloguePreview, args: argparse.Namespace, committed: bool)
                        "{changed} changed.").format(title=preview.diff.base_title, **counts))
     else:
         lines.append(_("There is no catalogue in use to compare with."))
-    for severity, title in (("error", _("Errors:")), ("warning", _("Warnings:"))):
-        groups = preview.grouped(severity)
-        if groups:
-            lines.append(title)
-        for _code, message, count, rows in groups:
-            rows = [r for r in rows if r]  # 0: the file as a whole
-            if count > 1:
-                message = _("e.g. {message}").format(message=message)
-            if not rows:
-                lines.append(f"  {message}")
-                continue
-            shown = join(rows[:10]) + ("…" if len(rows) > 10 else "")
-            lines.append(_("  {count} × {message} (rows {rows})").format(
-                count=count, message=message, rows=shown))
-    if args.dry_run:
-        lines.append(_("Dry run: nothing was saved."))
-    elif committed:
-        message = (_("Saved as “{title}”; it is now the catalogue in use.") if args.activate
-                   else _("Saved as “{title}”; the catalogue in use is unchanged."))
-        lines.append(message.format(title=preview.title))
-    else:
-        lines.append(_("Nothing was saved: correct the invalid rows and import the file "
-                       "again."))
+    lines += issue_lines(preview)
+    saved = (_("Saved as “{title}”; it is now the catalogue in use.") if args.activate
+             else _("Saved as “{title}”; the catalogue in use is unchanged."))
+    lines.append(saved_line(args.dry_run, saved.format(title=preview.title) if committed
+                            else None, _("Nothing was saved: correct the invalid rows and "
+                                         "import the file again.")))
     return lines
 
 

@@ -17,8 +17,13 @@ from skilldesk import paths
 from skilldesk.cli_support import EXIT_OK
 from skilldesk.cli_support import EXIT_PROBLEMS
 from skilldesk.cli_support import Output
+from skilldesk.cli_support import add_file_arguments
 from skilldesk.cli_support import db_path
 from skilldesk.cli_support import import_document
+from skilldesk.cli_support import issue_lines
+from skilldesk.cli_support import issues_json
+from skilldesk.cli_support import refused
+from skilldesk.cli_support import saved_line
 from skilldesk.core.class_import_attendance import AttendanceOptions
 from skilldesk.core.class_import_outcomes import ResultOptions
 from skilldesk.core.class_imports import ImportOptions
@@ -26,7 +31,6 @@ from skilldesk.core.class_imports import NoRecordsFound
 from skilldesk.core.class_models import SIGN_METHODS
 from skilldesk.core.desk import Desk
 from skilldesk.i18n import _
-from skilldesk.i18n import join
 from skilldesk.imports.reader import FileRefused
 
 _HELP = {
@@ -43,10 +47,7 @@ def register(import_kinds: argparse._SubParsersAction, common: argparse.Argument
         sub.add_argument("file", type=Path)
         sub.add_argument("--class", dest="class_code", metavar="CODE", required=True,
                          help="the class the records belong to")
-        sub.add_argument("--sheet", help="the sheet to read (default: the one that fits)")
-        sub.add_argument("--dry-run", action="store_true", help="check only, save nothing")
-        sub.add_argument("--strict", action="store_true",
-                         help="save nothing if any row is invalid")
+        add_file_arguments(sub)
         if kind == "attendance":
             defaults = AttendanceOptions()
             sub.add_argument("--early-minutes", type=int, default=defaults.early_minutes,
@@ -93,13 +94,8 @@ def cmd_import_class_records(args: argparse.Namespace, out: Output) -> int:
             preview = service.preview(kind, args.file, class_code=args.class_code,
                                       sheet=args.sheet, options=options)
         except (FileRefused, NoRecordsFound) as exc:
-            reason = getattr(exc, "reason", exc.code)
-            doc = {"kind": kind, **import_document({}, False, [{
-                "row": 0, "column": "", "code": reason, "message": exc.user_message()}], [])}
-            print(_("Error: {message}").format(message=exc.user_message()), file=sys.stderr)
-            if out.as_json:
-                out.result(doc, "")
-            return EXIT_PROBLEMS
+            return refused(out, exc, lambda errors: {
+                "kind": kind, **import_document({}, False, errors, [])})
         result = None
         if not args.dry_run:
             result = service.commit(preview, strict=args.strict)
@@ -107,9 +103,7 @@ def cmd_import_class_records(args: argparse.Namespace, out: Output) -> int:
         desk.close()
     counts = result.counts if result else preview.counts
     committed = bool(result and result.committed)
-    doc = {"kind": kind, **import_document(
-        counts, committed, [i.as_json() for i in preview.issues("error")],
-        [i.as_json() for i in preview.issues("warning")])}
+    doc = {"kind": kind, **import_document(counts, committed, *issues_json(preview))}
     if result and result.batch_id:
         doc["batch"] = result.batch_id
     out.result(doc, "\n".join(_human(kind, preview, counts, args.dry_run, result)))
@@ -123,24 +117,7 @@ def _human(kind, preview, counts: dict, dry_run: bool, result) -> list[str]:
     else:
         lines = [_("{rows} rows: {new} new, {updated} updated, {unchanged} unchanged, "
                    "{invalid} invalid.").format(**counts)]
-    for severity, title in (("error", _("Errors:")), ("warning", _("Warnings:"))):
-        groups = preview.grouped(severity)
-        if groups:
-            lines.append(title)
-        for _code, message, count, rows in groups:
-            if count > 1:
-                message = _("e.g. {message}").format(message=message)
-            rows = [r for r in rows if r]  # row 0: the file as a whole
-            if not rows:
-                lines.append(f"  {message}")
-                continue
-            shown = join(rows[:10]) + ("…" if len(rows) > 10 else "")
-            lines.append(_("  {count} × {message} (rows {rows})").format(
-                count=count, message=message, rows=shown))
-    if dry_run:
-        lines.append(_("Dry run: nothing was saved."))
-    elif result is not None and result.committed:
-        lines.append(_("Saved as import {batch}.").format(batch=result.batch_id))
-    else:
-        lines.append(_("Nothing was saved (--strict and some rows are invalid)."))
+    lines += issue_lines(preview)
+    lines.append(saved_line(dry_run, _("Saved as import {batch}.").format(
+        batch=result.batch_id) if result is not None and result.committed else None))
     return lines

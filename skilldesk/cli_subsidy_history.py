@@ -13,25 +13,28 @@ or the file was refused.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from skilldesk import paths
 from skilldesk.cli_support import EXIT_OK
 from skilldesk.cli_support import EXIT_PROBLEMS
 from skilldesk.cli_support import Output
+from skilldesk.cli_support import add_file_arguments
 from skilldesk.cli_support import db_path
 from skilldesk.cli_support import import_document
+from skilldesk.cli_support import issue_lines
+from skilldesk.cli_support import issues_json
+from skilldesk.cli_support import refused
+from skilldesk.cli_support import saved_line
 from skilldesk.core.class_models import LEVELS
 from skilldesk.core.class_models import TRAINING_TYPES
 from skilldesk.core.desk import Desk
 from skilldesk.core.history_import import HistoryListing
 from skilldesk.core.history_import import HistoryPreview
 from skilldesk.core.history_import import NoHistoryHeader
-from skilldesk.core.roster_import import RosterTooLarge
+from skilldesk.core.file_import import RosterTooLarge
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
-from skilldesk.i18n import join
 from skilldesk.imports.reader import FileRefused
 
 KINDS = {"training": N_("Vocational training subsidy"),
@@ -48,10 +51,7 @@ def register(actions: argparse._SubParsersAction, common: argparse.ArgumentParse
     load = commands.add_parser("import", parents=[common],
                                help="the bureau's list of subsidies received: .xlsx .xls .csv")
     load.add_argument("file", type=Path)
-    load.add_argument("--sheet", help="the sheet to read (default: the one that fits)")
-    load.add_argument("--dry-run", action="store_true", help="check only, save nothing")
-    load.add_argument("--strict", action="store_true",
-                      help="save nothing if any row is invalid")
+    add_file_arguments(load)
     load.set_defaults(handler=cmd_history_import)
     listing = commands.add_parser("list", parents=[common], help="one person's records")
     listing.add_argument("--id-number", required=True, metavar="NUMBER")
@@ -65,14 +65,8 @@ def cmd_history_import(args: argparse.Namespace, out: Output) -> int:
         try:
             preview = service.preview(args.file, sheet=args.sheet)
         except (FileRefused, NoHistoryHeader, RosterTooLarge) as exc:
-            reason = getattr(exc, "reason", exc.code)
-            doc = {**import_document({}, False, [{
-                "row": 0, "column": "", "code": reason, "message": exc.user_message()}], []),
-                "skipped": 0}
-            print(_("Error: {message}").format(message=exc.user_message()), file=sys.stderr)
-            if out.as_json:
-                out.result(doc, "")
-            return EXIT_PROBLEMS
+            return refused(out, exc, lambda errors: {
+                **import_document({}, False, errors, []), "skipped": 0})
         result = None
         if not args.dry_run:
             result = service.commit(preview, strict=args.strict)
@@ -81,9 +75,7 @@ def cmd_history_import(args: argparse.Namespace, out: Output) -> int:
         desk.close()
     counts = result.counts if result else preview.counts
     committed = bool(result and result.committed)
-    doc = {**import_document(counts, committed,
-                             [i.as_json() for i in preview.issues("error")],
-                             [i.as_json() for i in preview.issues("warning")]),
+    doc = {**import_document(counts, committed, *issues_json(preview)),
            "skipped": counts["skipped"], "sheet": preview.sheet,
            "header_row": preview.header_row}
     out.result(doc, "\n".join(_human(preview, counts, args.dry_run, result)))
@@ -93,22 +85,10 @@ def cmd_history_import(args: argparse.Namespace, out: Output) -> int:
 def _human(preview: HistoryPreview, counts: dict, dry_run: bool, result) -> list[str]:
     lines = [_("{rows} rows: {new} new, {unchanged} already recorded, {skipped} not in the "
                "school's records, {invalid} invalid.").format(**counts)]
-    for severity, title in (("error", _("Errors:")), ("warning", _("Warnings:"))):
-        groups = preview.grouped(severity)
-        if groups:
-            lines.append(title)
-        for _code, message, count, rows in groups:
-            shown = join(rows[:10]) + ("…" if len(rows) > 10 else "")
-            if count > 1:
-                message = _("e.g. {message}").format(message=message)
-            lines.append(_("  {count} × {message} (rows {rows})").format(
-                count=count, message=message, rows=shown))
-    if dry_run:
-        lines.append(_("Dry run: nothing was saved."))
-    elif result is not None and result.committed:
-        lines.append(_("{count} records saved.").format(count=counts["new"]))
-    else:
-        lines.append(_("Nothing was saved (--strict and some rows are invalid)."))
+    # the file's own warnings (row 0) are listed as "rows 0", as they always were
+    lines += issue_lines(preview)
+    lines.append(saved_line(dry_run, _("{count} records saved.").format(count=counts["new"])
+                            if result is not None and result.committed else None))
     return lines
 
 

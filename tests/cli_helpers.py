@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from skilldesk.cli import main
+from skilldesk.core.desk import Desk
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -21,3 +22,12 @@ def new_school(tmp_path: Path, capsys) -> Path:
                  "--uscc", "91110000600037341L"]) == 0
     capsys.readouterr()
     return path
+
+
+def count(db: str | Path, sql: str) -> int:
+    """The first column of the first row of *sql* on the database *db*."""
+    desk = Desk.open(db)
+    try:
+        return desk.db.execute(sql).fetchone()[0]
+    finally:
+        desk.close()

@@ -53,6 +53,9 @@ FORBIDDEN = {
     "rules": ("skilldesk.core", "skilldesk.storage", "skilldesk.ui", "PySide6"),
     "imports": ("skilldesk.core", "skilldesk.storage", "skilldesk.ui", "PySide6"),
     "export": ("skilldesk.core", "skilldesk.storage", "skilldesk.ui", "PySide6"),
+    # printed forms: plain data in, PDF out; may use rules, i18n, errors, paths
+    "reports": ("skilldesk.core", "skilldesk.storage", "skilldesk.ui", "skilldesk.imports",
+                "skilldesk.export", "PySide6"),
     "core": ("skilldesk.ui", "PySide6"),
 }
 

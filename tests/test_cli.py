@@ -11,14 +11,9 @@ import pytest
 from skilldesk import __version__
 from skilldesk.cli import main
 from skilldesk.storage import migrations
+from tests.cli_helpers import run
 
 GOOD_USCC = "91110000600037341L"
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_version_is_printed_by_the_installed_entry_point():

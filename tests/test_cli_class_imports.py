@@ -7,8 +7,9 @@ import json
 import pytest
 
 from skilldesk import i18n
-from skilldesk.cli import main
 from skilldesk.core.desk import Desk
+from tests.cli_helpers import count
+from tests.cli_helpers import run
 from tests.core.test_class_imports import A
 from tests.core.test_class_imports import CODE
 from tests.core.test_class_imports import attendance_rows
@@ -40,20 +41,6 @@ def training_db(tmp_path):
 @pytest.fixture
 def completed_db(tmp_path):
     return _db(tmp_path, results_class)
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def count(db: str, sql: str) -> int:
-    desk = Desk.open(db)
-    try:
-        return desk.db.execute(sql).fetchone()[0]
-    finally:
-        desk.close()
 
 
 def test_attendance_dry_run_then_commit(training_db, tmp_path, capsys):

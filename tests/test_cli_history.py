@@ -8,6 +8,7 @@ import pytest
 
 from skilldesk.core.desk import Desk
 from skilldesk.core.models import PersonDraft
+from tests.cli_helpers import count
 from tests.cli_helpers import new_school
 from tests.cli_helpers import run
 from tests.core.test_classes import NAMES
@@ -32,14 +33,6 @@ def school(tmp_path, capsys) -> str:
     finally:
         desk.close()
     return str(path)
-
-
-def count(db: str, sql: str) -> int:
-    desk = Desk.open(db)
-    try:
-        return desk.db.execute(sql).fetchone()[0]
-    finally:
-        desk.close()
 
 
 def _file(tmp_path, rows=None):

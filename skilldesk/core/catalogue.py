@@ -13,7 +13,6 @@ invalid rows unless ``strict=False`` (then only the valid rows are stored).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -29,16 +28,18 @@ from skilldesk.core.catalogue_rows import mark_duplicates
 from skilldesk.core.catalogue_rows import ranges_from
 from skilldesk.core.changes import Changes
 from skilldesk.core.class_models import LEVELS
+from skilldesk.core.file_import import FilePreview
+from skilldesk.core.file_import import file_fields
+from skilldesk.core.file_import import most_columns
+from skilldesk.core.file_import import read_sheet
 from skilldesk.core.progress import NullProgress
 from skilldesk.core.progress import Progress
-from skilldesk.core.roster_import import _sha256
 from skilldesk.core.roster_rows import RowIssue
 from skilldesk.errors import NotFound
 from skilldesk.errors import SkilldeskError
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
 from skilldesk.i18n import join
-from skilldesk.imports import reader
 from skilldesk.rules.catalogue import CatalogueIndex
 from skilldesk.rules.catalogue import CatalogueItem
 from skilldesk.rules.policy import NoRuleSet
@@ -96,14 +97,7 @@ class CatalogueInfo:
 
 
 @dataclass
-class CataloguePreview:
-    path: Path
-    file_sha256: str
-    sheet: str
-    sheets: list[str]
-    header_row: int
-    headers: list[str]
-    mapping: dict[int, str]
+class CataloguePreview(FilePreview):
     year: int
     city: str
     title: str
@@ -127,19 +121,6 @@ class CataloguePreview:
                 "ignored": len(self.rows) - len(rows), "added": len(self.diff.added),
                 "removed": len(self.diff.removed), "changed": self.diff.changed_items}
 
-    def issues(self, severity: str) -> list[RowIssue]:
-        found = [i for i in self.file_issues if i.severity == severity]
-        for row in self.rows:
-            found += [i for i in row.issues if i.severity == severity]
-        return sorted(found, key=lambda i: i.row)
-
-    def grouped(self, severity: str = "error") -> list[tuple[str, str, int, list[int]]]:
-        """(code, a sample message, count, spreadsheet rows) per kind, commonest first."""
-        groups: dict[str, list[RowIssue]] = defaultdict(list)
-        for issue in self.issues(severity):
-            groups[issue.code].append(issue)
-        return sorted(((code, items[0].message(), len(items), sorted({i.row for i in items}))
-                       for code, items in groups.items()), key=lambda g: -g[2])
 
 
 class CatalogueService:
@@ -196,9 +177,8 @@ class CatalogueService:
         path = Path(path)
         start = _day(effective_from) or dt.date(year, 1, 1)
         progress.update(0, 0, _(_READING))
-        sheets, data = _read(path, sheet, progress)
-        if len(data.rows) > MAX_ROWS:
-            raise CatalogueTooLarge(sheet=data.name, rows=len(data.rows), limit=MAX_ROWS)
+        sheets, data = read_sheet(path, sheet, most_columns(find_header), check=progress.check,
+                                  limit=MAX_ROWS, too_large=CatalogueTooLarge)
         header = find_header(data.rows)
         if header is None:
             raise NoCatalogueHeader(sheet=data.name)
@@ -209,9 +189,7 @@ class CatalogueService:
         except NoRuleSet:
             rule_set_id, ranges = "", {}
         preview = CataloguePreview(
-            path=path, file_sha256=_sha256(path), sheet=data.name, sheets=sheets,
-            header_row=header.row_number, headers=header.headers, mapping=header.mapping,
-            year=year, city=city,
+            **file_fields(path, sheets, data, header), year=year, city=city,
             title=title or _("{year} {city} occupation training subsidy catalogue").format(
                 year=year, city=city),
             effective_from=start, rule_set=rule_set_id)
@@ -313,21 +291,6 @@ def _day(value: dt.date | str | None) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value))
-
-
-def _read(path: Path, sheet: str | None, progress: Progress
-          ) -> tuple[list[str], reader.SheetRows]:
-    with reader.open_book(path) as book:
-        sheets = book.sheet_names()
-        if sheet is not None:
-            if sheet not in sheets:
-                raise NotFound(N_("The file has no sheet named “{sheet}”. Its sheets: {names}."),
-                               sheet=sheet, names=join(sheets))
-            return sheets, book.read(sheet, progress.check)
-        read = [book.read(name, progress.check) for name in sheets]
-    scored = [(len(h.mapping) if h else -1, -n)
-              for n, h in enumerate(find_header(d.rows) for d in read)]
-    return sheets, read[-max(scored)[1]]
 
 
 def _item(record: dict) -> CatalogueItem:

@@ -9,13 +9,15 @@ Pure functions: no database.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from decimal import InvalidOperation
 
+from skilldesk.core import import_headers
 from skilldesk.core.class_import_fields import LEVEL_WORDS
 from skilldesk.core.class_import_fields import key
-from skilldesk.imports.headers import normalise_header
+from skilldesk.core.class_import_fields import whole_number
+from skilldesk.core.import_headers import Header
+from skilldesk.core.import_headers import synonym_table
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "seq_no": ("序号", "编号", "No", "No."),
@@ -33,41 +35,21 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "min_hours": ("最低课时", "最少课时", "课时", "最低学时", "培训课时", "学时", "最低培训课时",
                   "课时要求", "最低课时数"),
 }
-_TABLE = {normalise_header(s): f for f, spellings in SYNONYMS.items() for s in spellings}
-
-
-@dataclass(frozen=True)
-class Header:
-    index: int               # into the rows given
-    row_number: int          # the spreadsheet's own row number
-    headers: list[str]       # as written in the file
-    mapping: dict[int, str]  # column -> field
+_TABLE = synonym_table(SYNONYMS)
 
 
 def map_header(cells: list) -> dict[int, str]:
     """column -> field for one row; the leftmost column wins a field."""
-    mapping: dict[int, str] = {}
-    taken: set[str] = set()
-    for column, cell in enumerate(cells):
-        field = _TABLE.get(normalise_header(cell))
-        if field is not None and field not in taken:
-            mapping[column] = field
-            taken.add(field)
-    return mapping
+    return import_headers.map_header(_TABLE, cells)
 
 
 def find_header(rows: list[tuple[int, list]], scan: int = 20) -> Header | None:
     """The row among the first *scan* that maps the most catalogue columns, or None."""
-    best: Header | None = None
-    for index, (number, cells) in enumerate(rows[:scan]):
-        mapping = map_header(cells)
-        fields = set(mapping.values())
-        if not fields & {"code", "name"} or "amount" not in fields:
-            continue
-        if best is None or len(mapping) > len(best.mapping):
-            texts = ["" if c is None else str(c).strip() for c in cells]
-            best = Header(index, number, texts, mapping)
-    return best
+    return import_headers.find_header(rows, _TABLE, _is_header, scan=scan)
+
+
+def _is_header(fields: set[str]) -> bool:
+    return bool(fields & {"code", "name"}) and "amount" in fields
 
 
 # -- cell values ---------------------------------------------------------------------------
@@ -151,16 +133,7 @@ def parse_shortage(cell: object) -> bool | None:
 
 def parse_hours(cell: object) -> int | None:
     """A whole number of 课时 (0 or more) from 40 / "40课时" / "56学时"; None otherwise."""
-    if isinstance(cell, bool):
-        return None
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)
-    if isinstance(cell, int):
-        return cell if cell >= 0 else None
-    text = key(cell)
-    for suffix in ("课时", "学时", "小时"):
-        text = text.removesuffix(suffix)
-    return int(text) if text.isdigit() else None
+    return whole_number(cell, ("课时", "学时", "小时"))
 
 
 ITEM_KIND_BY_LEVEL = {"special": "special_ability", "certificate": "training"}

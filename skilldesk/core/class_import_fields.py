@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
+from skilldesk.core import import_headers
+from skilldesk.core.import_headers import Header
+from skilldesk.core.import_headers import synonym_table
 from skilldesk.i18n import N_
 from skilldesk.imports.headers import SYNONYMS as ROSTER_SYNONYMS
-from skilldesk.imports.headers import normalise_header
 from skilldesk.rules import values
 from skilldesk.rules.identifiers import IdentifierProblem
 from skilldesk.rules.normalize import compact
@@ -82,62 +83,21 @@ NEEDED = {
 }
 
 _PREFIXES = ("参训人员", "培训人员", "参训", "学员", "学生", "本人", "个人")
-
-
-def _table(kind: str) -> dict[str, str]:
-    table = {}
-    for field, spellings in (*_COMMON.items(), *_BY_KIND[kind].items()):
-        for spelling in spellings:
-            table.setdefault(normalise_header(spelling), field)
-    return table
-
-
-_TABLES = {kind: _table(kind) for kind in KINDS}
-
-
-@dataclass(frozen=True)
-class Header:
-    index: int              # into the rows given
-    row_number: int         # the spreadsheet's own row number
-    headers: list[str]      # as written in the file
-    mapping: dict[int, str]  # column -> field
+_TABLES = {kind: synonym_table(_COMMON, _BY_KIND[kind]) for kind in KINDS}
 
 
 def map_header(kind: str, cells: list) -> dict[int, str]:
     """column -> field for one row: exact spellings first, the leftmost column wins."""
-    table = _TABLES[kind]
-    found: dict[int, tuple[str, bool]] = {}
-    for column, cell in enumerate(cells):
-        text = normalise_header(cell)
-        if text in table:
-            found[column] = (table[text], True)
-            continue
-        for prefix in _PREFIXES:
-            if text.startswith(prefix) and text[len(prefix):] in table:
-                found[column] = (table[text[len(prefix):]], False)
-                break
-    mapping: dict[int, str] = {}
-    taken: set[str] = set()
-    for exact in (True, False):
-        for column, (field, is_exact) in found.items():
-            if is_exact == exact and field not in taken:
-                mapping[column] = field
-                taken.add(field)
-    return dict(sorted(mapping.items()))
+    return import_headers.map_header(_TABLES[kind], cells, _PREFIXES)
 
 
 def find_header(kind: str, rows: list[tuple[int, list]], scan: int = 20) -> Header | None:
     """The row among the first *scan* that maps the most columns of this kind, or None."""
-    best: Header | None = None
-    for index, (number, cells) in enumerate(rows[:scan]):
-        mapping = map_header(kind, cells)
-        fields = set(mapping.values())
-        if not fields & {"name", "id_number"} or not fields & set(KEY_FIELDS[kind]):
-            continue
-        if best is None or len(mapping) > len(best.mapping):
-            texts = ["" if c is None else str(c).strip() for c in cells]
-            best = Header(index, number, texts, mapping)
-    return best
+    key_fields = set(KEY_FIELDS[kind])
+    return import_headers.find_header(
+        rows, _TABLES[kind],
+        lambda fields: bool(fields & {"name", "id_number"}) and bool(fields & key_fields),
+        prefixes=_PREFIXES, scan=scan)
 
 
 # -- cell values ---------------------------------------------------------------------------
@@ -203,11 +163,19 @@ def parse_month(cell: object) -> int | None:
 
 def parse_count(cell: object) -> int | None:
     """A whole number of 0 or more, or None."""
+    return whole_number(cell, ("人",))
+
+
+def whole_number(cell: object, suffixes: tuple[str, ...] = ()) -> int | None:
+    """A whole number of 0 or more from 40 / 40.0 / "40" / "40" followed by one of
+    *suffixes* ("40课时"), or None."""
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
     if isinstance(cell, int) and not isinstance(cell, bool):
         return cell if cell >= 0 else None
-    text = key(cell).removesuffix("人")
+    text = key(cell)
+    for suffix in suffixes:
+        text = text.removesuffix(suffix)
     return int(text) if text.isdigit() else None
 
 

@@ -26,6 +26,7 @@ from collections import Counter
 from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,16 +47,16 @@ from skilldesk.core.class_import_rows import RowContext
 from skilldesk.core.class_import_rows import Trainees
 from skilldesk.core.class_import_rows import mark_duplicates
 from skilldesk.core.class_models import CLASS_STATES
-from skilldesk.core.roster_import import MAX_ROWS
+from skilldesk.core.file_import import FilePreview
+from skilldesk.core.file_import import NoHeaderFound
+from skilldesk.core.file_import import file_fields
+from skilldesk.core.file_import import most_columns
+from skilldesk.core.file_import import read_sheet
 from skilldesk.core.roster_import import ImportResult
-from skilldesk.core.roster_import import RosterTooLarge
-from skilldesk.core.roster_import import _sha256
 from skilldesk.core.roster_rows import RowIssue
 from skilldesk.errors import NotFound
 from skilldesk.errors import SkilldeskError
 from skilldesk.i18n import N_
-from skilldesk.i18n import join
-from skilldesk.imports import reader
 from skilldesk.storage import classes as class_sql
 from skilldesk.storage import imports as import_sql
 from skilldesk.storage import sessions as session_sql
@@ -79,10 +80,9 @@ _STATE_MESSAGES = {
 }
 
 
-class NoRecordsFound(SkilldeskError):
-    code = "E_NO_HEADER"
-    default_msgid = N_("No header row with {needed} was found in the first 20 rows of sheet "
-                       "“{sheet}”. Check that you chose the right file and sheet.")
+class NoRecordsFound(NoHeaderFound):
+    """No header row of the kind's records was found (or the file lacks a column the
+    kind cannot do without)."""
 
 
 class ClassNotReady(SkilldeskError):
@@ -97,15 +97,8 @@ class ImportOptions:
 
 
 @dataclass
-class ClassImportPreview:
+class ClassImportPreview(FilePreview):
     kind: str
-    path: Path
-    file_sha256: str
-    sheet: str
-    sheets: list[str]
-    header_row: int
-    headers: list[str]
-    mapping: dict[int, str]
     class_id: str
     class_code: str
     options: ImportOptions
@@ -125,20 +118,6 @@ class ClassImportPreview:
         return {"rows": len(rows), "new": changes["new"], "updated": changes["updated"],
                 "unchanged": changes["unchanged"], "invalid": invalid}
 
-    def issues(self, severity: str) -> list[RowIssue]:
-        found = [i for i in self.file_issues if i.severity == severity]
-        for row in self.rows:
-            found += [i for i in row.issues if i.severity == severity]
-        return sorted(found, key=lambda i: i.row)
-
-    def grouped(self, severity: str = "error") -> list[tuple[str, str, int, list[int]]]:
-        """(code, a sample message, count, spreadsheet rows) per kind, commonest first."""
-        groups: dict[str, list[RowIssue]] = defaultdict(list)
-        for issue in self.issues(severity):
-            groups[issue.code].append(issue)
-        return sorted(((code, items[0].message(), len(items), sorted({i.row for i in items}))
-                       for code, items in groups.items()), key=lambda g: -g[2])
-
 
 class ClassImportService:
     def __init__(self, desk: Desk) -> None:
@@ -156,9 +135,7 @@ class ClassImportService:
         desk = self._desk
         path = Path(path)
         klass = self._class(kind, class_code)
-        sheets, data = self._read(kind, path, sheet)
-        if len(data.rows) > MAX_ROWS:
-            raise RosterTooLarge(sheet=data.name, rows=len(data.rows), limit=MAX_ROWS)
+        sheets, data = read_sheet(path, sheet, most_columns(partial(find_header, kind)))
         header = find_header(kind, data.rows)
         if header is None:
             raise NoRecordsFound(needed=Label(NEEDED[kind]), sheet=data.name)
@@ -168,9 +145,7 @@ class ClassImportService:
                 "The file has no follow-up month column (跟踪月份). Add one, or say which "
                 "follow-up the file holds (1, 3 or 6 months)."))
         preview = ClassImportPreview(
-            kind=kind, path=path, file_sha256=_sha256(path), sheet=data.name, sheets=sheets,
-            header_row=header.row_number, headers=header.headers, mapping=header.mapping,
-            class_id=klass["id"], class_code=class_code, options=options, rows=[])
+            **file_fields(path, sheets, data, header), kind=kind, class_id=klass["id"], class_code=class_code, options=options, rows=[])
         context = RowContext(header.headers, header.mapping)
         self._column_warnings(preview, context)
         trainees = Trainees(class_sql.roster_of(desk.db, klass["id"]), class_code)
@@ -246,20 +221,6 @@ class ClassImportService:
             raise ClassNotReady(_STATE_MESSAGES[kind], code=code,
                                 state=Label(CLASS_STATES[klass["state"]]))
         return klass
-
-    def _read(self, kind: str, path: Path, sheet: str | None
-              ) -> tuple[list[str], reader.SheetRows]:
-        with reader.open_book(path) as book:
-            sheets = book.sheet_names()
-            if sheet is not None:
-                if sheet not in sheets:
-                    raise NotFound(N_("The file has no sheet named “{sheet}”. "
-                                      "Its sheets: {names}."), sheet=sheet, names=join(sheets))
-                return sheets, book.read(sheet)
-            read = [book.read(name) for name in sheets]
-        scored = [(len(h.mapping) if h else -1, -n) for n, h in
-                  enumerate(find_header(kind, d.rows) for d in read)]
-        return sheets, read[-max(scored)[1]]
 
     # -- commit ------------------------------------------------------------------------
 

@@ -10,12 +10,12 @@ Pure functions: no database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from skilldesk.core import import_headers
 from skilldesk.core.class_import_fields import key
+from skilldesk.core.import_headers import Header
+from skilldesk.core.import_headers import synonym_table
 from skilldesk.i18n import N_
 from skilldesk.imports.headers import SYNONYMS as ROSTER_SYNONYMS
-from skilldesk.imports.headers import normalise_header
 from skilldesk.rules.subsidy import ENTREPRENEURSHIP
 from skilldesk.rules.subsidy import TRAINING
 from skilldesk.rules.subsidy import UPGRADE
@@ -38,10 +38,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "granted_on": ("发放日期", "享受日期", "发放时间", "享受时间", "补贴日期", "拨付日期", "拨付时间",
                    "补贴发放日期", "审核日期", "审核通过日期", "到账日期"),
 }
-_TABLE: dict[str, str] = {}
-for _field, _spellings in SYNONYMS.items():
-    for _spelling in _spellings:
-        _TABLE.setdefault(normalise_header(_spelling), _field)
+_TABLE = synonym_table(SYNONYMS)
 
 #: What a clerk should put in the file (for the "no header found" message).
 NEEDED = N_("an ID number column (证件号码 / 身份证号) and a subsidy type column (补贴类型)")
@@ -51,38 +48,18 @@ COLUMN_NAMES = {"amount": "补贴金额", "granted_on": "发放日期", "level":
                 "occupation_code": "职业编码"}
 
 
-@dataclass(frozen=True)
-class Header:
-    index: int               # into the rows given
-    row_number: int          # the spreadsheet's own row number
-    headers: list[str]       # as written in the file
-    mapping: dict[int, str]  # column -> field
-
-
 def map_header(cells: list) -> dict[int, str]:
     """column -> field for one row; the leftmost column wins a field."""
-    mapping: dict[int, str] = {}
-    taken: set[str] = set()
-    for column, cell in enumerate(cells):
-        field = _TABLE.get(normalise_header(cell))
-        if field is not None and field not in taken:
-            mapping[column] = field
-            taken.add(field)
-    return mapping
+    return import_headers.map_header(_TABLE, cells)
 
 
 def find_header(rows: list[tuple[int, list]], scan: int = 20) -> Header | None:
     """The row among the first *scan* that maps the most columns, or None."""
-    best: Header | None = None
-    for index, (number, cells) in enumerate(rows[:scan]):
-        mapping = map_header(cells)
-        fields = set(mapping.values())
-        if "id_number" not in fields or not fields & {"kind", "training_kind"}:
-            continue
-        if best is None or len(mapping) > len(best.mapping):
-            texts = ["" if c is None else str(c).strip() for c in cells]
-            best = Header(index, number, texts, mapping)
-    return best
+    return import_headers.find_header(rows, _TABLE, _is_header, scan=scan)
+
+
+def _is_header(fields: set[str]) -> bool:
+    return "id_number" in fields and bool(fields & {"kind", "training_kind"})
 
 
 # -- the kind of subsidy ---------------------------------------------------------------------
@@ -91,6 +68,11 @@ _ENTREPRENEURSHIP_TYPES = (("gyb", "entrepreneurship_gyb"), ("syb", "entrepreneu
                            ("iyb", "entrepreneurship_iyb"), ("网络创业", "entrepreneurship_online"),
                            ("网创", "entrepreneurship_online"),
                            ("online", "entrepreneurship_online"))
+# a word the subsidy-type cell contains -> (subsidy kind, training type), first match wins
+_CONTAINED = (("岗位技能提升", (TRAINING, "post_upgrade")), ("技能提升", (UPGRADE, "")),
+              ("创业", (ENTREPRENEURSHIP, "")), ("岗前", (TRAINING, "pre_job")),
+              ("学徒", (TRAINING, "apprenticeship")), ("专项", (TRAINING, "special_ability")),
+              ("培训", (TRAINING, "")))
 _EXACT = {"training": (TRAINING, ""), "skill_upgrade": (UPGRADE, ""),
           "entrepreneurship": (ENTREPRENEURSHIP, "")}
 
@@ -120,18 +102,4 @@ def parse_kind(cell: object) -> tuple[str, str] | None:
     found = entrepreneurship_type(text)
     if found:
         return ENTREPRENEURSHIP, found
-    if "岗位技能提升" in text:
-        return TRAINING, "post_upgrade"
-    if "技能提升" in text:
-        return UPGRADE, ""
-    if "创业" in text:
-        return ENTREPRENEURSHIP, ""
-    if "岗前" in text:
-        return TRAINING, "pre_job"
-    if "学徒" in text:
-        return TRAINING, "apprenticeship"
-    if "专项" in text:
-        return TRAINING, "special_ability"
-    if "培训" in text:
-        return TRAINING, ""
-    return None
+    return next((meaning for word, meaning in _CONTAINED if word in text), None)

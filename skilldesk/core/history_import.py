@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -46,18 +45,18 @@ from skilldesk.core.class_import_rows import RowContext
 from skilldesk.core.history_fields import COLUMN_NAMES
 from skilldesk.core.history_fields import NEEDED
 from skilldesk.core.history_fields import find_header
+from skilldesk.core.file_import import FilePreview
+from skilldesk.core.file_import import NoHeaderFound
+from skilldesk.core.file_import import file_fields
+from skilldesk.core.file_import import most_columns
+from skilldesk.core.file_import import read_sheet
 from skilldesk.core.progress import NullProgress
 from skilldesk.core.progress import Progress
-from skilldesk.core.roster_import import MAX_ROWS
-from skilldesk.core.roster_import import RosterTooLarge
-from skilldesk.core.roster_import import _sha256
 from skilldesk.core.roster_rows import RowIssue
 from skilldesk.errors import NotFound
-from skilldesk.errors import SkilldeskError
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
 from skilldesk.i18n import join
-from skilldesk.imports import reader
 from skilldesk.rules import identifiers
 from skilldesk.storage import history as sql
 
@@ -70,21 +69,12 @@ _CHECKING = N_("Checking rows")
 _SAVING = N_("Saving")
 
 
-class NoHistoryHeader(SkilldeskError):
-    code = "E_NO_HEADER"
-    default_msgid = N_("No header row with {needed} was found in the first 20 rows of sheet "
-                       "“{sheet}”. Check that you chose the right file and sheet.")
+class NoHistoryHeader(NoHeaderFound):
+    """No header row of the bureau's list was found."""
 
 
 @dataclass
-class HistoryPreview:
-    path: Path
-    file_sha256: str
-    sheet: str
-    sheets: list[str]
-    header_row: int
-    headers: list[str]
-    mapping: dict[int, str]
+class HistoryPreview(FilePreview):
     today: dt.date
     rows: list[ImportRow] = field(default_factory=list)
     file_issues: list[RowIssue] = field(default_factory=list)
@@ -98,20 +88,6 @@ class HistoryPreview:
         return {"rows": sum(statuses.values()), "new": statuses["new"], "updated": 0,
                 "unchanged": statuses["unchanged"], "skipped": statuses["skipped"],
                 "invalid": statuses["invalid"]}
-
-    def issues(self, severity: str) -> list[RowIssue]:
-        found = [i for i in self.file_issues if i.severity == severity]
-        for row in self.rows:
-            found += [i for i in row.issues if i.severity == severity]
-        return sorted(found, key=lambda i: i.row)
-
-    def grouped(self, severity: str = "error") -> list[tuple[str, str, int, list[int]]]:
-        """(code, a sample message, count, spreadsheet rows) per kind, commonest first."""
-        groups: dict[str, list[RowIssue]] = defaultdict(list)
-        for issue in self.issues(severity):
-            groups[issue.code].append(issue)
-        return sorted(((code, items[0].message(), len(items), sorted({i.row for i in items}))
-                       for code, items in groups.items()), key=lambda g: -g[2])
 
 
 @dataclass(frozen=True)
@@ -145,16 +121,11 @@ class HistoryImportService:
         desk = self._desk
         path = Path(path)
         progress.update(0, 0, _(_READING))
-        sheets, data = _read(path, sheet, progress)
-        if len(data.rows) > MAX_ROWS:
-            raise RosterTooLarge(sheet=data.name, rows=len(data.rows), limit=MAX_ROWS)
+        sheets, data = read_sheet(path, sheet, most_columns(find_header), check=progress.check)
         header = find_header(data.rows)
         if header is None:
             raise NoHistoryHeader(needed=Label(NEEDED), sheet=data.name)
-        preview = HistoryPreview(
-            path=path, file_sha256=_sha256(path), sheet=data.name, sheets=sheets,
-            header_row=header.row_number, headers=header.headers, mapping=header.mapping,
-            today=today)
+        preview = HistoryPreview(**file_fields(path, sheets, data, header), today=today)
         self._column_warnings(preview)
         context = RowContext(header.headers, header.mapping)
         body = data.rows[header.index + 1:]
@@ -243,17 +214,3 @@ class HistoryImportService:
         return HistoryListing(person_id, name, stored_number,
                               sql.of_person(self._desk.db, person_id))
 
-
-def _read(path: Path, sheet: str | None, progress: Progress
-          ) -> tuple[list[str], reader.SheetRows]:
-    with reader.open_book(path) as book:
-        sheets = book.sheet_names()
-        if sheet is not None:
-            if sheet not in sheets:
-                raise NotFound(N_("The file has no sheet named “{sheet}”. Its sheets: {names}."),
-                               sheet=sheet, names=join(sheets))
-            return sheets, book.read(sheet, progress.check)
-        read = [book.read(name, progress.check) for name in sheets]
-    scored = [(len(h.mapping) if h else -1, -n)
-              for n, h in enumerate(find_header(d.rows) for d in read)]
-    return sheets, read[-max(scored)[1]]

@@ -60,6 +60,7 @@ class InstitutionService:
             district=row["district"], address=row["address"],
             contact_name=row["contact_name"], contact_phone=row["contact_phone"],
             is_demo=bool(row["is_demo"]),
+            bank_name=row.get("bank_name") or "", bank_account=row.get("bank_account") or "",
         )
 
     def create(self, draft: InstitutionDraft) -> Changes:

@@ -55,6 +55,8 @@ class Institution:
     contact_name: str = ""
     contact_phone: str = ""
     is_demo: bool = False
+    bank_name: str = ""      # where subsidies paid to the institution go (claim forms)
+    bank_account: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ error column to be fixed in Excel and imported again.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import uuid
 from collections import Counter
@@ -25,6 +24,11 @@ from typing import TYPE_CHECKING
 
 from skilldesk.core.changes import Changes
 from skilldesk.core.clock import IdPool
+from skilldesk.core.file_import import MAX_ROWS
+from skilldesk.core.file_import import FilePreview
+from skilldesk.core.file_import import RosterTooLarge  # noqa: F401  (imported from here too)
+from skilldesk.core.file_import import file_fields
+from skilldesk.core.file_import import read_sheet
 from skilldesk.core.perf import collector_paused
 from skilldesk.core.progress import NullProgress
 from skilldesk.core.progress import Progress
@@ -48,9 +52,6 @@ if TYPE_CHECKING:
 
 # what a new person gets for a column the file lacks: "" for text, NULL (not recorded) else
 _BLANK_PERSON = dict.fromkeys(PERSON_FIELDS, "") | dict.fromkeys(NULLABLE_FIELDS)
-# Checked rows stay in memory until the user commits (about 6 KB each, with the
-# file's cells): this bounds an import at well under 1 GB.
-MAX_ROWS = 100_000
 # issues that come from comparing with the database (recomputed by _classify)
 _COMPARISON_CODES = frozenset({"NAME_CHANGED", "OVERLAPPING_CLASS"})
 _READ = N_("Reading the file")
@@ -72,13 +73,6 @@ class MappingConflict(SkilldeskError):
                        "information can come from one column only: choose one.")
 
 
-class RosterTooLarge(SkilldeskError):
-    code = "E_ROSTER_TOO_LARGE"
-    default_msgid = N_("The sheet “{sheet}” has {rows} rows; one import takes at most {limit} "
-                       "rows, so that checking it fits in memory. Split the roster into "
-                       "several files and import them one after another.")
-
-
 class ClassRosterFrozen(SkilldeskError):
     code = "E_ROSTER_FROZEN"
     default_msgid = N_(
@@ -88,14 +82,7 @@ class ClassRosterFrozen(SkilldeskError):
 
 
 @dataclass
-class RosterPreview:
-    path: Path
-    file_sha256: str
-    sheet: str
-    sheets: list[str]
-    header_row: int
-    headers: list[str]
-    mapping: dict[int, str]
+class RosterPreview(FilePreview):
     layout_key: str
     class_id: str | None
     class_code: str | None
@@ -110,20 +97,6 @@ class RosterPreview:
                 "updated": counter["updated"], "unchanged": counter["unchanged"],
                 "invalid": counter["invalid"],
                 "enrol": sum(1 for r in self.rows if r.enrol and r.valid)}
-
-    def issues(self, severity: str) -> list[RowIssue]:
-        found = [i for i in self.file_issues if i.severity == severity]
-        for row in self.rows:
-            found += [i for i in row.issues if i.severity == severity]
-        return found
-
-    def grouped(self, severity: str = "error") -> list[tuple[str, str, int, list[int]]]:
-        """(code, a sample message, count, spreadsheet rows) per kind, commonest first."""
-        groups: dict[str, list[RowIssue]] = defaultdict(list)
-        for issue in self.issues(severity):
-            groups[issue.code].append(issue)
-        return sorted(((code, items[0].message(), len(items), sorted({i.row for i in items}))
-                       for code, items in groups.items()), key=lambda g: -g[2])
 
 
 @dataclass(frozen=True)
@@ -158,12 +131,8 @@ def _refuse_conflicts(mapping: dict[int, str], headers: list[str]) -> None:
                                   field=_(header_rules.FIELDS.get(field_key, field_key)))
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _most_like_a_roster(read: dict[str, reader.SheetRows]) -> str | None:
+    return header_rules.pick_sheet({name: data.rows for name, data in read.items()})
 
 
 # one encoder for all rows (json.dumps with options builds a new encoder per call);
@@ -198,10 +167,6 @@ class RosterImportService:
         progress.update(0, 0, _(_READ))
         klass = self._class(class_code)
         sheets, data = self._read(path, sheet, progress)
-        if not data.rows:
-            raise NoRosterFound(sheet=data.name)
-        if len(data.rows) > MAX_ROWS:
-            raise RosterTooLarge(sheet=data.name, rows=len(data.rows), limit=MAX_ROWS)
         guess = header_rules.guess_header(data.rows) or self._remembered_header(data)
         if guess is None and mapping is None:
             raise NoRosterFound(sheet=data.name)
@@ -213,9 +178,7 @@ class RosterImportService:
         if mapping is not None or remembered is not None:
             guess = header_rules.apply_mapping_override(guess, mapping or remembered)
         preview = RosterPreview(
-            path=path, file_sha256=_sha256(path), sheet=data.name, sheets=sheets,
-            header_row=guess.row_number, headers=list(guess.headers), mapping=dict(guess.mapping),
-            layout_key=header_rules.layout_key(guess.headers),
+            **file_fields(path, sheets, data, guess), layout_key=header_rules.layout_key(guess.headers),
             class_id=klass["id"] if klass else None, class_code=class_code, rows=[])
         self._check_columns(preview)
         reference = dt.date.fromisoformat(klass["start_date"]) if klass else today
@@ -238,10 +201,6 @@ class RosterImportService:
         """The first non-empty row as headers and a few rows below it."""
         path = Path(path)
         sheets, data = self._read(path, sheet, NullProgress())
-        if not data.rows:
-            raise NoRosterFound(sheet=data.name)
-        if len(data.rows) > MAX_ROWS:
-            raise RosterTooLarge(sheet=data.name, rows=len(data.rows), limit=MAX_ROWS)
         plain = self._plain_header(data, 0)
         return RosterSample(sheets, data.name, plain.headers,
                             [cells for _n, cells in data.rows[1:1 + rows]])
@@ -273,20 +232,13 @@ class RosterImportService:
 
     def _read(self, path: Path, sheet: str | None,
               progress: Progress) -> tuple[list[str], reader.SheetRows]:
-        """The sheet names and the rows of the chosen sheet, opening the file once."""
-        with reader.open_book(path) as book:
-            sheets = book.sheet_names()
-            if sheet is not None:
-                if sheet not in sheets:
-                    raise NotFound(N_("The file has no sheet named “{sheet}”. "
-                                      "Its sheets: {names}."), sheet=sheet, names=join(sheets))
-                return sheets, book.read(sheet, progress.check)
-            if len(sheets) == 1:
-                return sheets, book.read(sheets[0], progress.check)
-            # several sheets: the one that looks most like a roster
-            read = {name: book.read(name, progress.check) for name in sheets}
-        best = header_rules.pick_sheet({name: data.rows for name, data in read.items()})
-        return sheets, read[best or sheets[0]]
+        """The sheet names and the rows of the chosen sheet (the one that looks most like a
+        roster), opening the file once; an empty or too large sheet is refused."""
+        sheets, data = read_sheet(path, sheet, _most_like_a_roster, check=progress.check,
+                                  limit=MAX_ROWS)
+        if not data.rows:
+            raise NoRosterFound(sheet=data.name)
+        return sheets, data
 
     def _check_columns(self, preview: RosterPreview) -> None:
         mapped = set(preview.mapping.values())

@@ -15,6 +15,7 @@ in the foreground. Before a migration it always runs first, blocking.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from skilldesk.errors import DatabaseCorrupt
 from skilldesk.errors import NotADatabase
 from skilldesk.errors import SchemaTooNew
 from skilldesk.errors import StorageError
+from skilldesk.i18n import N_
 from skilldesk.storage import migrations
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -94,6 +96,18 @@ def open_database(
         conn = _connect(target, readonly=readonly)
         db = Database(conn, execute_plugins=False, strict=True)
         _refuse_newer(db)
+        if readonly and existed and migrations.MIGRATIONS.pending(db):
+            # written by an older SkillDesk: upgrade it first (a read-only open would
+            # otherwise meet tables and columns that are not there yet)
+            conn.close()
+            if not os.access(target, os.W_OK):
+                raise StorageError(N_(
+                    "The database {path} was made by an older version of SkillDesk and must "
+                    "be upgraded, but it cannot be written here. Open it once with SkillDesk "
+                    "where it can be written."), path=target)
+            open_database(path).conn.close()
+            conn = _connect(target, readonly=True)
+            db = Database(conn, execute_plugins=False, strict=True)
         if not readonly:
             if existed and migrations.MIGRATIONS.pending(db):
                 # never upgrade a damaged file: check it first, whatever it costs

@@ -33,6 +33,7 @@ from skilldesk.ui.class_followup_tab import FollowupTab
 from skilldesk.ui.class_inspections_tab import InspectionsTab
 from skilldesk.ui.class_lifecycle import BlockersPanel
 from skilldesk.ui.class_lifecycle import LifecycleStrip
+from skilldesk.ui.class_print import PrintButton
 from skilldesk.ui.class_results_tab import ResultsTab
 from skilldesk.ui.class_subsidy_tab import SubsidyTab
 from skilldesk.ui.class_support import HEADING_STYLE
@@ -101,6 +102,8 @@ class ClassDetail(QWidget):
         self.title.setObjectName("class_title")
         self.title.setStyleSheet(HEADING_STYLE)
         top.addWidget(self.title, 1)
+        self.print_button = PrintButton(runner)
+        top.addWidget(self.print_button)
         self.edit_button = QPushButton(_("Edit"))
         self.edit_button.setObjectName("detail_edit")
         self.edit_button.clicked.connect(
@@ -173,6 +176,7 @@ class ClassDetail(QWidget):
         self.view = view
         record = view.record
         self.title.setText(f"{record['code']}  {record['name']}")
+        self.print_button.set_class(record["id"], record["code"])
         self.subtitle.setText(" · ".join(p for p in (
             _(TRAINING_TYPES.get(record["training_type"], record["training_type"])),
             record["occupation_name"], f"{record['start_date']} – {record['end_date']}",

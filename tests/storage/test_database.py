@@ -130,3 +130,20 @@ def test_migrations_are_recorded_in_order(db_path):
     db.conn.close()
     db = open_database(db_path)
     assert [m.name for m in migrations.MIGRATIONS.applied(db)] == applied
+
+
+def test_a_read_only_open_upgrades_an_older_database_first(tmp_path):
+    """The CLI opens read-only for reports; a file from an older SkillDesk still
+    lacks the newest tables and indexes, so it is upgraded before it is read."""
+    path = tmp_path / "old.skilldesk"
+    db = open_database(path, create=True)
+    latest = "0005_unproven_categories"  # the migration that makes that index
+    with db.atomic():
+        db.execute("DROP INDEX person_category_unproven")
+        db.execute("DELETE FROM _sqlite_migrations WHERE name = ?", [latest])
+    db.conn.close()
+    reader = open_database(path, readonly=True)
+    assert latest in {r[0] for r in reader.execute("SELECT name FROM _sqlite_migrations")}
+    assert reader.execute("SELECT 1 FROM sqlite_master WHERE name = 'person_category_unproven'"
+                          ).fetchone() == (1,)
+    reader.conn.close()
