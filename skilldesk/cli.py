@@ -15,10 +15,13 @@ from pathlib import Path
 
 from skilldesk import __version__
 from skilldesk import cli_catalogue
+from skilldesk import cli_claims
 from skilldesk import cli_class_imports
 from skilldesk import cli_classes
+from skilldesk import cli_keys
 from skilldesk import cli_reports
 from skilldesk import cli_subsidy
+from skilldesk import cli_verify
 from skilldesk import config
 from skilldesk import i18n
 from skilldesk import paths
@@ -242,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_catalogue.register(commands, common)
     cli_subsidy.register(commands, common)
     cli_reports.register(commands, common)
+    cli_verify.register(commands, common)
+    cli_claims.register(commands, common)
+    cli_keys.register(commands, common)
     return parser
 
 

@@ -57,6 +57,9 @@ FORBIDDEN = {
     "reports": ("skilldesk.core", "skilldesk.storage", "skilldesk.ui", "skilldesk.imports",
                 "skilldesk.export", "PySide6"),
     "core": ("skilldesk.ui", "PySide6"),
+    # the signing key: below core like rules; see test_signing_imports_only_errors_and_i18n
+    "signing": ("skilldesk.core", "skilldesk.storage", "skilldesk.ui", "skilldesk.imports",
+                "skilldesk.export", "skilldesk.reports", "skilldesk.rules", "PySide6"),
 }
 
 
@@ -72,6 +75,22 @@ def test_layers_import_only_downwards():
             offences += [f"{path.relative_to(PACKAGE)} imports {n}"
                          for n in _imports(path) if n.startswith("skilldesk.ui")
                          and path.name != "__main__.py"]
+    assert offences == []
+
+
+def test_signing_imports_only_errors_and_i18n():
+    allowed = ("skilldesk.errors", "skilldesk.i18n")
+    offences = [f"{path.relative_to(PACKAGE)} imports {name}"
+                for path in _modules("signing") for name in _imports(path)
+                if name.startswith("skilldesk") and name not in allowed
+                and not name.startswith("skilldesk.signing")]
+    assert _modules("signing") and offences == []
+
+
+def test_package_uses_only_the_ledger_storage():
+    offences = [f"{path.relative_to(PACKAGE)} imports {name}"
+                for path in _modules("package") for name in _imports(path)
+                if name.startswith("skilldesk.storage") and name != "skilldesk.storage.ledger"]
     assert offences == []
 
 

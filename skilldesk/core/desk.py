@@ -24,6 +24,7 @@ from skilldesk.core.attachments import AttachmentService
 from skilldesk.core.attendance import AttendanceService
 from skilldesk.core.catalogue import CatalogueService
 from skilldesk.core.class_imports import ClassImportService
+from skilldesk.core.claims import ClaimService
 from skilldesk.core.classes import ClassService
 from skilldesk.core.history_import import HistoryImportService
 from skilldesk.core.institution import InstitutionService
@@ -58,6 +59,7 @@ class Desk:
         self.subsidy_history = HistoryImportService(self)
         self.readiness = ReadinessService(self)
         self.reports = ReportService(self)
+        self.claims = ClaimService(self)
 
     @classmethod
     def open(

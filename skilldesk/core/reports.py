@@ -18,9 +18,7 @@ from skilldesk.errors import NotFound
 from skilldesk.errors import UsageError
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
-from skilldesk.reports.fonts import GlyphsMissing
-from skilldesk.reports.page import Masthead
-from skilldesk.reports.render import render as render_form
+from skilldesk.reports.errors import GlyphsMissing
 
 if TYPE_CHECKING:
     from skilldesk.core.desk import Desk
@@ -82,6 +80,10 @@ class ReportService:
         data = gather(desk, record, today)
         data["institution"] = report_data.institution(institution)
         data["class"] = {**report_data.klass(record), **data.get("class", {})}
+        # reportlab loads on the first form, not at start-up
+        from skilldesk.reports.page import Masthead
+        from skilldesk.reports.render import render as render_form
+
         head = Masthead(_(REPORT_KINDS[kind]), institution.name, record["code"],
                         record["name"], today)
         pages = render_form(kind, head, data, path, progress=progress)

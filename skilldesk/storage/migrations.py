@@ -15,6 +15,7 @@ from skilldesk.storage import schema_v2
 from skilldesk.storage import schema_v3
 from skilldesk.storage import schema_v4
 from skilldesk.storage import schema_v5
+from skilldesk.storage import schema_v6
 
 MIGRATIONS = Migrations("skilldesk")
 _NAMES: list[str] = []
@@ -63,6 +64,14 @@ def m0004_subsidy_facts(db: Database) -> None:
 def m0005_unproven_categories(db: Database) -> None:
     """An index of the person categories recorded without a proof document."""
     for statement in schema_v5.STATEMENTS:
+        db.execute(statement)
+
+
+@migration("0006_claims")
+def m0006_claims(db: Database) -> None:
+    """Claims: submission, decision and payment dates, the trainees left out of a
+    claim with their reasons, one package per sequence number."""
+    for statement in schema_v6.STATEMENTS:
         db.execute(statement)
 
 
