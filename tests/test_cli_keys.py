@@ -53,7 +53,7 @@ def test_generate_writes_an_encrypted_key_outside_the_database(school, tmp_path,
 def test_generate_warns_next_to_the_database_and_never_overwrites(school, capsys):
     out = school.parent / "institution.key"
     status, _out, err = run(capsys, "--db", str(school), "keys", "generate", "--out", str(out))
-    assert status == 0 and "same folder as the database" in err
+    assert status == 0 and ("same folder as the database" in err or "与数据库位于同一文件夹" in err)
     before = out.read_bytes()
     status, stdout, _err = run(capsys, "--db", str(school), "keys", "generate", "--out",
                                str(out), "--json")

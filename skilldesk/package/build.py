@@ -59,7 +59,9 @@ def public_raw(key: Ed25519PrivateKey) -> bytes:
 
 
 def _method(name: str) -> int:
-    return zipfile.ZIP_DEFLATED if name.endswith((".json", ".csv")) else zipfile.ZIP_STORED
+    """Every member is STORED: a DEFLATE stream can change in its padding bits without
+    changing what it inflates to, so only stored bytes make every byte count."""
+    return zipfile.ZIP_STORED
 
 
 def _check_files(files: list[m.PackageFile]) -> None:
@@ -141,8 +143,8 @@ def envelope(manifest_bytes: bytes, key: Ed25519PrivateKey,
 def assemble(manifest_bytes: bytes, envelope_bytes: bytes,
              payload: list[tuple[str, bytes]]) -> bytes:
     entries = [(m.MIMETYPE_NAME, m.MIMETYPE, zipfile.ZIP_STORED),
-               (m.MANIFEST_NAME, manifest_bytes, zipfile.ZIP_DEFLATED),
-               (m.SIGNATURE_NAME, envelope_bytes, zipfile.ZIP_DEFLATED)]
+               (m.MANIFEST_NAME, manifest_bytes, zipfile.ZIP_STORED),
+               (m.SIGNATURE_NAME, envelope_bytes, zipfile.ZIP_STORED)]
     entries += [(name, body, _method(name)) for name, body in payload]
     return zipprofile.write_zip(entries)
 

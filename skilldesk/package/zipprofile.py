@@ -144,7 +144,11 @@ def _check_entry(row: tuple, name: str) -> None:
         raise _fail(c.E_BAD_ENTRY_TYPE, f"{name!r} is not a regular file")
     if flags & 0x1 or flags & 0x40:
         raise _fail(c.E_ZIP_FEATURE, f"{name!r} is encrypted")
-    if method not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+    # declared sizes first: a would-be zip bomb is named as such, before its method
+    if usize > m.RATIO_FLOOR and usize > m.MAX_RATIO * max(csize, 1):
+        raise _fail(c.E_LIMIT, f"{name!r} inflates {usize} bytes from {csize}")
+    if method != zipfile.ZIP_STORED and name != m.MIMETYPE_NAME:  # (mimetype: E_MIMETYPE)
+        # a deflate stream's padding bits are not hashed: only stored bytes all count
         raise _fail(c.E_ZIP_FEATURE, f"{name!r} uses compression method {method}")
     if flags & 0x8:
         raise _fail(c.E_ZIP_FEATURE, f"{name!r} uses a data descriptor")
@@ -162,9 +166,10 @@ def _check_entry(row: tuple, name: str) -> None:
     if (mtime, mdate) != (m.DOS_TIME, m.DOS_DATE):
         raise _fail(c.E_ZIP_PROFILE, f"{name!r} is not stamped 1980-01-01 00:00")
     if method == zipfile.ZIP_STORED and csize != usize:
-        raise _fail(c.E_ZIP_INCONSISTENT, f"{name!r} is stored but sizes differ")
-    if usize > m.RATIO_FLOOR and usize > m.MAX_RATIO * max(csize, 1):
-        raise _fail(c.E_LIMIT, f"{name!r} inflates {usize} bytes from {csize}")
+        # declared smaller than the stored stream (SECURITY.md §1.7 case 21): what it
+        # declares cannot be what was hashed
+        raise _fail(c.E_DIGEST if usize < csize else c.E_ZIP_INCONSISTENT,
+                    f"{name!r} is stored but declares {usize} bytes for {csize}")
     del made_by
 
 

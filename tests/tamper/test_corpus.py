@@ -55,7 +55,7 @@ def test_each_case_is_rejected_with_its_own_code(corpus, tmp_path):
             wrong.append((name, expected["code"], result.codes))
         if ledger:
             ledger.close()
-    assert wrong == []
+    assert wrong == [], "\n".join(map(str, wrong))
 
 
 def test_corpus_generation_is_deterministic():
