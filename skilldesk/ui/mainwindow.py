@@ -1,6 +1,6 @@
 """The main window: navigation for the whole product, pages that work.
 
-Sections later releases build (工作台, 补贴申领, 同步) are listed but
+Sections later releases build (工作台, 同步) are listed but
 disabled, with a tooltip saying so: they are not faked.
 """
 
@@ -24,6 +24,7 @@ from skilldesk.core.changes import Changes
 from skilldesk.core.models import Institution
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
+from skilldesk.ui.claims_page import ClaimsPage
 from skilldesk.ui.classes_page import ClassesPage
 from skilldesk.ui.hub import Hub
 from skilldesk.ui.people_page import PeoplePage
@@ -36,7 +37,7 @@ SECTIONS: list[tuple[str, str, bool]] = [
     ("dashboard", N_("Dashboard"), False),
     ("classes", N_("Classes"), True),
     ("people", N_("People"), True),
-    ("claims", N_("Subsidy claims"), False),
+    ("claims", N_("Subsidy claims"), True),
     ("sync", N_("Sync"), False),
     ("policy", N_("Policy and catalogue"), True),
     ("settings", N_("Settings"), True),
@@ -64,7 +65,9 @@ class MainWindow(QMainWindow):
         self.settings_page = SettingsPage(runner, hub)
         self.classes_page = ClassesPage(runner, hub)
         self.policy_page = PolicyPage(runner, hub)
+        self.claims_page = ClaimsPage(runner, hub)
         built = {"people": self.people_page, "classes": self.classes_page,
+                 "claims": self.claims_page,
                  "policy": self.policy_page, "settings": self.settings_page}
         for key, label, is_built in SECTIONS:
             item = QListWidgetItem(_(label))
@@ -97,6 +100,11 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
+        review = QAction(_("&Review a claim package…"), self)
+        review.setObjectName("action_review")
+        review.triggered.connect(self.open_review)
+        file_menu.addAction(review)
+        file_menu.addSeparator()
         quit_action = QAction(_("E&xit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -112,6 +120,10 @@ class MainWindow(QMainWindow):
         about = QAction(_("&About SkillDesk"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def open_review(self):
+        """审核模式: check a claim package (nothing is imported)."""
+        return self.claims_page.open_review()
 
     def show_page(self, key: str) -> None:
         for row in range(self.nav.count()):
@@ -134,6 +146,7 @@ class MainWindow(QMainWindow):
         """The database is open: load the pages and the title."""
         self.people_page.start()
         self.classes_page.start()
+        self.claims_page.start()
         self.policy_page.start()
         self.settings_page.start()
         self._load_title()
