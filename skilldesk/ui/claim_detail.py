@@ -72,6 +72,7 @@ class ClaimDetail(QWidget):
         self.totals = QLabel()
         self.totals.setObjectName("claim_totals")
         self.totals.setStyleSheet(MUTED_STYLE)
+        self.totals.setWordWrap(True)  # many categories must not widen the window
         layout.addWidget(self.totals)
         bar = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}

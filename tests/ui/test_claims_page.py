@@ -114,3 +114,68 @@ def test_create_sign_and_review_a_claim(qtbot, gui, tmp_path):
         page.mark_submitted()
     assert _ask(qtbot, gui, lambda d: d.claims.get(number))["state"] == "submitted"
     assert threading.get_ident() not in gui.db_threads
+
+
+def test_receipt_decision_and_payment_through_the_page(qtbot, gui, tmp_path):
+    from pypdf import PdfReader
+
+    from tests.core.test_claims import HEADER
+    from tests.imports.files import write_xlsx
+
+    gui.window.show_page("claims")
+    page = gui.window.claims_page
+    page.open_after = False
+    klass = _ask(qtbot, gui, lambda d: d.classes.list(state="assessed").rows)[0]
+    dialog = page.new_claim()
+    qtbot.waitUntil(lambda: dialog.classes.count() > 0, timeout=10_000)
+    dialog.check(klass.id)
+    with qtbot.waitSignal(page.sig_detail, timeout=20_000):
+        dialog.submit()
+    number = _ask(qtbot, gui, lambda d: d.claims.list())[0]["claim_no"]
+    inst = _ask(qtbot, gui, lambda d: d.institution.get())
+    key = tmp_path / "k.key"
+    generate_key_file(key, "correct horse", institution={"name": inst.name, "uscc": inst.uscc},
+                      created_at="2026-01-01T00:00:00Z")
+    sign = page.open_sign_dialog()
+    sign.key_edit.setText(str(key))
+    sign.passphrase.setText("correct horse")
+    sign.out_edit.setText(str(tmp_path / "claim.tsclaim"))
+    with qtbot.waitSignal(page.sig_detail, timeout=30_000):
+        sign.submit()
+    qtbot.waitUntil(lambda: page.shown is not None and page.shown["state"] == "signed",
+                    timeout=10_000)
+
+    receipt = tmp_path / "回执.pdf"
+    with qtbot.waitSignal(page.sig_done, timeout=20_000) as done:
+        page.print_receipt(str(receipt))
+    assert done.args == ["receipt"]
+    signed = _ask(qtbot, gui, lambda d: d.claims.get(number))
+    text = "".join(p.extract_text() for p in PdfReader(str(receipt)).pages).replace(" ", "")
+    assert signed["manifest_sha256"][:16].upper() in text.upper()
+
+    with qtbot.waitSignal(page.sig_done, timeout=10_000):
+        page.mark_submitted()
+    shown = _ask(qtbot, gui, lambda d: d.claims.show(number))
+    lines = shown["lines"]
+    rejected = lines[0]
+    rows = [["补贴审核结果"], HEADER]
+    for line in lines:
+        if line is rejected:
+            rows.append([line["id_number"], line["name"], "驳回", 0, "证书信息不符"])
+        else:
+            rows.append([line["id_number"], line["name"], "核准", line["amount_fen"] / 100, ""])
+    decision = write_xlsx(tmp_path / "审核结果.xlsx", {"审核结果": rows}, text_columns=[0])
+    with qtbot.waitSignal(page.sig_detail, timeout=20_000):
+        page.import_decision(str(decision))
+    assert page.last_report.saved and page.last_report.errors == []
+    decided = _ask(qtbot, gui, lambda d: d.claims.get(number))
+    expected = sum(x["amount_fen"] for x in lines) - rejected["amount_fen"]
+    assert decided["state"] == "partly_approved" and decided["approved_fen"] == expected
+
+    qtbot.waitUntil(lambda: page.shown is not None
+                    and page.shown["state"] == "partly_approved", timeout=10_000)
+    import datetime as dt
+    with qtbot.waitSignal(page.sig_detail, timeout=10_000):
+        page.record_payment(dt.date(2026, 12, 30), expected)
+    assert _ask(qtbot, gui, lambda d: d.claims.get(number))["state"] == "paid"
+    assert threading.get_ident() not in gui.db_threads
