@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
@@ -24,6 +23,7 @@ from skilldesk.core.class_models import ClassRow
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
 from skilldesk.ui.errors import show_error
+from skilldesk.ui.list_model import RowListModel
 from skilldesk.ui.tasks import TaskRunner
 
 COLUMNS: list[tuple[str, str]] = [
@@ -54,11 +54,11 @@ class ClassFilter:
     text: str = ""
 
 
-class ClassListModel(QAbstractTableModel):
+class ClassListModel(RowListModel):
     sig_loaded = Signal()  # the rows of the current filter are shown
 
     def __init__(self, runner: TaskRunner, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(COLUMNS, parent)
         self._runner = runner
         self._rows: list[ClassRow] = []
         self._generation = 0
@@ -101,35 +101,13 @@ class ClassListModel(QAbstractTableModel):
 
     # -- Qt model interface ---------------------------------------------------------------
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            return _(COLUMNS[section][1])
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        row = self._rows[index.row()]
-        key = COLUMNS[index.column()][0]
+    def cell(self, row: ClassRow, key: str, role: int):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(row, key)
         if role == Qt.ItemDataRole.ForegroundRole and key == "state":
             return QColor(STATE_COLOURS.get(row.state, "#000000"))
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "trainees":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.UserRole:
-            return row.id
         return None
 
     @staticmethod
@@ -144,11 +122,3 @@ class ClassListModel(QAbstractTableModel):
             return f"{row.start_date} – {row.end_date}"
         return getattr(row, key)
 
-    def row_at(self, row: int) -> ClassRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, class_id: str) -> int | None:
-        for number, row in enumerate(self._rows):
-            if row.id == class_id:
-                return number
-        return None

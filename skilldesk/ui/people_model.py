@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
@@ -25,6 +24,7 @@ from skilldesk.i18n import N_
 from skilldesk.i18n import _
 from skilldesk.i18n import join
 from skilldesk.ui.errors import show_error
+from skilldesk.ui.list_model import RowListModel
 from skilldesk.ui.tasks import TaskRunner
 
 COLUMNS: list[tuple[str, str]] = [
@@ -43,12 +43,12 @@ class _Stale(Exception):
     """A queued query was overtaken by a newer one before it ran."""
 
 
-class PeopleModel(QAbstractTableModel):
+class PeopleModel(RowListModel):
     sig_page_loaded = Signal()     # the first page of the current query is shown
     sig_count_ready = Signal(int)  # total matches of the current query
 
     def __init__(self, runner: TaskRunner, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(COLUMNS, parent)
         self._runner = runner
         self._rows: list[PersonRow] = []
         self._query = ""
@@ -141,42 +141,12 @@ class PeopleModel(QAbstractTableModel):
 
     # -- Qt model interface -------------------------------------------------------------
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            return _(COLUMNS[section][1])
-        if orientation == Qt.Orientation.Vertical:
-            return str(section + 1)
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        row = self._rows[index.row()]
-        key = COLUMNS[index.column()][0]
+    def cell(self, row: PersonRow, key: str, role: int):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if key == "sex":
                 return _(SEXES.get(row.sex, row.sex))
             if key == "categories":
                 return join(_(PERSON_CATEGORIES.get(c, c)) for c in row.categories)
             return getattr(row, key)
-        if role == Qt.ItemDataRole.UserRole:
-            return row.id
         return None
 
-    def row_at(self, row: int) -> PersonRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, person_id: str) -> int | None:
-        for number, row in enumerate(self._rows):
-            if row.id == person_id:
-                return number
-        return None
