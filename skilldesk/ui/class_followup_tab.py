@@ -25,17 +25,16 @@ from skilldesk.core.class_models import FOLLOWUP_MONTHS
 from skilldesk.core.class_models import FOLLOWUP_STATUSES
 from skilldesk.core.class_models import ClassStats
 from skilldesk.core.outcomes import FollowupDraft
-from skilldesk.errors import ValidationError
 from skilldesk.i18n import _
 from skilldesk.rules.identifiers import mask_id_number
 from skilldesk.ui.class_support import fill_table
 from skilldesk.ui.class_support import make_table
 from skilldesk.ui.class_support import percent
 from skilldesk.ui.class_support import row_key
-from skilldesk.ui.errors import show_error
 from skilldesk.ui.hub import Hub
 from skilldesk.ui.tasks import TaskRunner
 from skilldesk.ui.widgets import FieldMessages
+from skilldesk.ui.widgets import show_save_failure
 
 if TYPE_CHECKING:
     from skilldesk.ui.class_detail import ClassView
@@ -196,9 +195,4 @@ class FollowupTab(QWidget):
         self._hub.sig_changes.emit(changes, self)
 
     def _on_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ValidationError):
-            self.messages.show(exc.issues)
-            self.note.setStyleSheet("color: #b3261e;")
-            self.note.setText(_("Not saved: please correct the fields marked in red."))
-            return
-        show_error(self, exc)
+        show_save_failure(self, exc, self.messages.show, self.note)

@@ -36,7 +36,6 @@ from skilldesk.core.class_models import LEVELS
 from skilldesk.core.class_models import TRAINING_TYPES
 from skilldesk.core.class_models import ClassDraft
 from skilldesk.errors import FieldIssue
-from skilldesk.errors import ValidationError
 from skilldesk.i18n import _
 from skilldesk.ui.class_support import run_with_reason
 from skilldesk.ui.class_teachers import TeachersTable
@@ -44,6 +43,7 @@ from skilldesk.ui.errors import show_error
 from skilldesk.ui.hub import Hub
 from skilldesk.ui.tasks import TaskRunner
 from skilldesk.ui.widgets import FieldMessages
+from skilldesk.ui.widgets import show_save_failure
 
 VALIDATE_DELAY_MS = 300
 
@@ -307,12 +307,7 @@ class ClassForm(QDialog):
 
     def _on_failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            self.show_issues(exc.issues)
-            self.status.setText(_("Not saved: please correct the fields marked in red."))
-            self.status.setStyleSheet("color: #b3261e;")
-            return
-        show_error(self, exc)
+        show_save_failure(self, exc, self.show_issues, self.status)
 
     def reject(self) -> None:
         self._timer.stop()

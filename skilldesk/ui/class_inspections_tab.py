@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QWidget
 
 from skilldesk.core.changes import Changes
 from skilldesk.core.class_models import INSPECTION_METHODS
-from skilldesk.errors import ValidationError
 from skilldesk.i18n import _
 from skilldesk.ui.class_support import MUTED_STYLE
 from skilldesk.ui.class_support import AttachmentsBox
@@ -33,6 +32,7 @@ from skilldesk.ui.errors import show_error
 from skilldesk.ui.hub import Hub
 from skilldesk.ui.tasks import TaskRunner
 from skilldesk.ui.widgets import FieldMessages
+from skilldesk.ui.widgets import show_save_failure
 
 if TYPE_CHECKING:
     from skilldesk.ui.class_detail import ClassView
@@ -171,8 +171,4 @@ class InspectionDialog(QDialog):
             self.accept()
 
     def _on_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ValidationError):
-            self.messages.show(exc.issues)
-            self.status.setText(_("Not saved: please correct the fields marked in red."))
-            return
-        show_error(self, exc)
+        show_save_failure(self, exc, self.messages.show, self.status)

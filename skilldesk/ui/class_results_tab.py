@@ -37,10 +37,10 @@ from skilldesk.ui.class_support import MUTED_STYLE
 from skilldesk.ui.class_support import fill_table
 from skilldesk.ui.class_support import make_table
 from skilldesk.ui.class_support import row_key
-from skilldesk.ui.errors import show_error
 from skilldesk.ui.hub import Hub
 from skilldesk.ui.tasks import TaskRunner
 from skilldesk.ui.widgets import FieldMessages
+from skilldesk.ui.widgets import show_save_failure
 
 if TYPE_CHECKING:
     from skilldesk.ui.class_detail import ClassView
@@ -220,9 +220,4 @@ class ResultsTab(QWidget):
         self._hub.sig_changes.emit(changes, self)
 
     def _on_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ValidationError):
-            self.messages.show(exc.issues)
-            self.status.setStyleSheet("color: #b3261e;")
-            self.status.setText(_("Not saved: please correct the fields marked in red."))
-            return
-        show_error(self, exc)
+        show_save_failure(self, exc, self.messages.show, self.status)

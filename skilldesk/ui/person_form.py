@@ -39,13 +39,13 @@ from skilldesk.core.models import Person
 from skilldesk.core.models import PersonDraft
 from skilldesk.core.people import draft_from
 from skilldesk.errors import FieldIssue
-from skilldesk.errors import ValidationError
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
 from skilldesk.ui.errors import show_error
 from skilldesk.ui.hub import Hub
 from skilldesk.ui.tasks import TaskRunner
 from skilldesk.ui.widgets import FieldMessages
+from skilldesk.ui.widgets import show_save_failure
 
 HUKOU_TYPES = ["", "农业", "非农业"]
 EDUCATION_LEVELS = ["", "小学", "初中", "高中", "中专", "技校", "大专", "本科", "研究生"]
@@ -364,8 +364,4 @@ class PersonForm(QWidget):
 
     def _on_save_failed(self, exc: BaseException) -> None:
         self._update_buttons()
-        if isinstance(exc, ValidationError):
-            self._show_issues(exc.issues)
-            self.status.setText(_("Not saved: please correct the fields marked in red."))
-            return
-        show_error(self, exc)
+        show_save_failure(self, exc, self._show_issues, self.status)

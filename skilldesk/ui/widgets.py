@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 from skilldesk.core.desk import Desk
 from skilldesk.core.progress import Progress
 from skilldesk.errors import FieldIssue
+from skilldesk.errors import ValidationError
 from skilldesk.i18n import _
 from skilldesk.ui.errors import show_error
 from skilldesk.ui.tasks import TaskRunner
@@ -159,3 +160,18 @@ def with_suffix(path: str, chosen_filter: str) -> str:
     if path.lower().endswith((".xlsx", ".csv")):
         return path
     return path + (".csv" if "*.csv" in chosen_filter else ".xlsx")
+
+
+ERROR_STYLE = "color: #b3261e;"
+
+
+def show_save_failure(parent: QWidget, exc: BaseException,
+                      show_issues: Callable[[list[FieldIssue]], None], status: QLabel) -> None:
+    """A form's save failed: problems under their fields and a red line saying nothing
+    was saved; anything else in the error dialog."""
+    if isinstance(exc, ValidationError):
+        show_issues(exc.issues)
+        status.setStyleSheet(ERROR_STYLE)
+        status.setText(_("Not saved: please correct the fields marked in red."))
+        return
+    show_error(parent, exc)
