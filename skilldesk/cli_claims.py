@@ -110,11 +110,12 @@ def cmd_sign(args: argparse.Namespace, out: Output) -> int:
     from skilldesk.signing.keys import load_private_key
     from skilldesk.signing.keys import read_passphrase
 
-    passphrase = read_passphrase(PASSPHRASE_ENV, _("Passphrase of the signing key: "))
-    key = load_private_key(args.key, passphrase)
     progress = StderrProgress(enabled=not out.as_json)
     desk = _open(args)
     try:
+        desk.claims.editable(args.claim_no)  # a signed claim: say so before asking anything
+        passphrase = read_passphrase(PASSPHRASE_ENV, _("Passphrase of the signing key: "))
+        key = load_private_key(args.key, passphrase)
         desk.claims.sign(args.claim_no, key, args.out, today=_day(args.today),
                          progress=progress)
         claim = desk.claims.get(args.claim_no)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from skilldesk.core.desk import Desk
 from tests.cli_helpers import run
 from tests.imports.files import write_xlsx
@@ -50,9 +52,13 @@ def test_claim_commands(capsys, tmp_path, monkeypatch):
     assert code == 0, err
     signed = json.loads(out)
     assert package.exists() and signed["package_seq"] == 1
+    # signed already: refused before any passphrase is asked for
+    monkeypatch.delenv("SKILLDESK_KEY_PASSPHRASE")
+    monkeypatch.setattr("getpass.getpass", lambda *a, **k: pytest.fail("asked for a passphrase"))
     code, out, _ = run(capsys, "--db", str(db), "claim", "sign", number, "--key", str(key),
                        "--out", str(tmp_path / "again.tsclaim"), "--json")
     assert code == 1 and json.loads(out)["error"]["code"] == "E_CLAIM_LOCKED"
+    monkeypatch.setenv("SKILLDESK_KEY_PASSPHRASE", PASSPHRASE)
 
     code, out, _ = run(capsys, "--db", str(db), "claim", "receipt", number, "--out",
                        str(tmp_path / "receipt.pdf"), "--json")
