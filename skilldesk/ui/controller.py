@@ -168,9 +168,9 @@ class AppController:
     def _start_window(self) -> None:
         assert self.window is not None
         if self.args.screenshot:
-            page = (self.window.people_page if self.args.page == "people"
-                    else self.window.settings_page)
-            page.sig_ready.connect(lambda: QTimer.singleShot(100, self._take_screenshot))
+            page = self.window.pages[self.args.page]
+            ready = getattr(page, "sig_ready", None) or page.sig_loaded  # claims: sig_loaded
+            ready.connect(lambda: QTimer.singleShot(100, self._take_screenshot))
             QTimer.singleShot(SCREENSHOT_TIMEOUT_MS,
                               lambda: self._fail(_("the page did not load in time")))
         self.window.start()

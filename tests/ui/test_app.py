@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
@@ -80,6 +82,13 @@ def test_screenshot_renders_the_people_page(tmp_path, demo_copy):
     assert result.returncode == 0, result.stderr
     image = QImage(str(out))
     assert image.width() >= 1000 and image.height() >= 600
+
+
+@pytest.mark.parametrize("page", ["classes", "claims", "policy"])
+def test_screenshot_renders_every_built_page(tmp_path, demo_copy, page):
+    result, out = _screenshot(tmp_path, "--db", str(demo_copy), "--page", page)
+    assert result.returncode == 0, result.stderr
+    assert QImage(str(out)).width() >= 1000
 
 
 def test_screenshot_of_a_missing_database_fails_cleanly(tmp_path):
