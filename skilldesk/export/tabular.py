@@ -253,6 +253,10 @@ def _xlsx_writer(column: Column, f: _Formats) -> _CellWriter:
             # Never say the value: logs must not contain personal data.
             raise ValueError(f"column {column.key!r}: text longer than Excel's "
                              f"{EXCEL_MAX_CHARS}-character cell limit")
+        if "\ufffe" in s or "\uffff" in s:
+            # Unicode non-characters XML cannot carry: xlsxwriter escapes them as
+            # _xFFFE_ and readers show that literally, so write the replacement mark
+            s = s.replace("\ufffe", "\ufffd").replace("\uffff", "\ufffd")
         ws.write_string(r, c, s, f.text_guarded if _looks_like_formula(s) else f.text)
         return display_width(s)
 

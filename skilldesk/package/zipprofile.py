@@ -170,7 +170,12 @@ def _check_entry(row: tuple, name: str) -> None:
         # declares cannot be what was hashed
         raise _fail(c.E_DIGEST if usize < csize else c.E_ZIP_INCONSISTENT,
                     f"{name!r} is stored but declares {usize} bytes for {csize}")
-    del made_by
+    # every header field the profile fixes: "version made by" (spec 2.0 on Unix), the
+    # version needed and the attributes; a flipped bit in any of them is a changed
+    # package (found by the byte-flip property test: version made by was unchecked)
+    if (_ver_made, made_by, needed, _int_attr, ext_attr) != (
+            20, m.CREATE_SYSTEM, 20, 0, m.EXTERNAL_ATTR):
+        raise _fail(c.E_ZIP_PROFILE, f"{name!r} has header fields outside the profile")
 
 
 def check(buf, total: int, *, max_bytes: int = m.MAX_PACKAGE) -> list[Entry]:

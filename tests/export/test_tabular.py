@@ -242,8 +242,10 @@ def test_any_text_round_trips_through_xlsx_and_csv(tmp_path, texts):
     rows = [{"i": i, "t": t} for i, t in enumerate(texts)]
     xlsx = tmp_path / "h.xlsx"
     write_xlsx(xlsx, columns, rows)
-    # calamine (like Excel) reads an empty cell as "".
-    assert [row[1] for row in _calamine_rows(xlsx)[1:]] == texts
+    # calamine (like Excel) reads an empty cell as ""; the two Unicode non-characters XML
+    # cannot carry come back as the replacement mark (found by this test: U+FFFE).
+    shown = [t.replace("\ufffe", "\ufffd").replace("\uffff", "\ufffd") for t in texts]
+    assert [row[1] for row in _calamine_rows(xlsx)[1:]] == shown
 
     comma = tmp_path / "h.csv"
     write_csv(comma, columns, rows)
@@ -465,3 +467,9 @@ def test_hundred_thousand_rows(tmp_path, writer, capsys):
         assert last[:2] == ["学员99999", "320508199001019999"]
     else:
         assert path.read_bytes().endswith(b",'=1\r\n")  # 99999 % 3 == 0
+
+
+def test_xml_noncharacters_become_the_replacement_mark_in_xlsx(tmp_path):
+    path = tmp_path / "n.xlsx"
+    write_xlsx(path, [Column("t", "t")], [{"t": "a\ufffeb"}, {"t": "\uffff"}])
+    assert [row[0] for row in _calamine_rows(path)[1:]] == ["a\ufffdb", "\ufffd"]
