@@ -147,15 +147,21 @@ def cmd_receipt(args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
-def cmd_submit(args: argparse.Namespace, out: Output) -> int:
+def _change_and_show(args: argparse.Namespace, out: Output, change) -> int:
+    """Run ``change(desk.claims)``, then print the claim as it now stands."""
     desk = _open(args)
     try:
-        desk.claims.record_submission(args.claim_no, submitted_on=_day(args.on))
+        change(desk.claims)
         shown = desk.claims.show(args.claim_no)
     finally:
         desk.close()
     out.result(shown, _summary(shown))
     return EXIT_OK
+
+
+def cmd_submit(args: argparse.Namespace, out: Output) -> int:
+    return _change_and_show(args, out, lambda claims: claims.record_submission(
+        args.claim_no, submitted_on=_day(args.on)))
 
 
 def cmd_decision(args: argparse.Namespace, out: Output) -> int:
@@ -193,25 +199,12 @@ def cmd_pay(args: argparse.Namespace, out: Output) -> int:
         raise UsageError(N_("“{value}” is not an amount in yuan."), value=args.amount) from None
     if fen != fen.to_integral_value():
         raise UsageError(N_("“{value}” is not an amount in yuan."), value=args.amount)
-    desk = _open(args)
-    try:
-        desk.claims.record_payment(args.claim_no, _day(args.on) or dt.date.today(), int(fen))
-        shown = desk.claims.show(args.claim_no)
-    finally:
-        desk.close()
-    out.result(shown, _summary(shown))
-    return EXIT_OK
+    return _change_and_show(args, out, lambda claims: claims.record_payment(
+        args.claim_no, _day(args.on) or dt.date.today(), int(fen)))
 
 
 def cmd_new_version(args: argparse.Namespace, out: Output) -> int:
-    desk = _open(args)
-    try:
-        desk.claims.new_version(args.claim_no)
-        shown = desk.claims.show(args.claim_no)
-    finally:
-        desk.close()
-    out.result(shown, _summary(shown))
-    return EXIT_OK
+    return _change_and_show(args, out, lambda claims: claims.new_version(args.claim_no))
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -122,7 +122,6 @@ class CataloguePreview(FilePreview):
                 "removed": len(self.diff.removed), "changed": self.diff.changed_items}
 
 
-
 class CatalogueService:
     def __init__(self, desk: Desk) -> None:
         self._desk = desk

@@ -38,8 +38,6 @@ def missing_characters(chars: set[str]) -> set[str]:
     return {c for c in chars if ord(c) not in cmap and not c.isspace()}
 
 
-
-
 class TextLog:
     """Every text a form will print, with the field label and whose record it belongs to."""
 

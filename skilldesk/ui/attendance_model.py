@@ -353,7 +353,6 @@ class AttendanceModel(QAbstractTableModel):
         return None
 
 
-
 def _dirty_dot() -> QPixmap:
     """A small orange dot shown before a cell's mark while it is not saved.
 
