@@ -356,17 +356,32 @@ def bench_package() -> None:
           f"[target verify <= 1.5 x hash + 0.3 s = {f['budget_seconds']:.3f} s]")
 
 
+def bench_sync() -> None:
+    """A field laptop's bundle of 10,000 operations, exported and imported (sync_child.py)."""
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
+    out = subprocess.run([sys.executable, str(HERE / "sync_child.py")], capture_output=True,
+                         text=True, check=True, env=env).stdout
+    f = json.loads(out.strip().splitlines()[-1])
+    print(f"sync bundle of {f['changes']:,} operations ({f['rows']:,} records, "
+          f"{f['bundle_bytes'] / 1e6:.1f} MB signed and encrypted): export "
+          f"{f['export_seconds']:.2f} s  [target < 2 s]; import {f['import_seconds']:.2f} s "
+          f"({f['counts']['added']:,} added, {f['counts']['updated']:,} updated, "
+          f"{f['counts']['conflicts']} conflicts)  [target < 5 s]; medians of 3")
+    print(f"  first full copy of the 2,000-person office to an empty laptop: "
+          f"{f['first_copy_seconds']:.2f} s (export + import)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true",
                         help="use 100,000 people for the page figures (no 1M database)")
     parser.add_argument("--only", choices=("demo", "startup", "people", "import", "classes",
-                                           "subsidy", "reports", "package"),
+                                           "subsidy", "reports", "package", "sync"),
                         action="append",
                         help="run only these parts (repeatable)")
     args = parser.parse_args()
     parts = set(args.only or ("demo", "startup", "people", "import", "classes", "subsidy",
-                              "reports", "package"))
+                              "reports", "package", "sync"))
     if "demo" in parts:
         bench_demo()
     if "startup" in parts:
@@ -390,6 +405,8 @@ def main() -> None:
         bench_reports()
     if "package" in parts:
         bench_package()
+    if "sync" in parts:
+        bench_sync()
 
 
 if __name__ == "__main__":

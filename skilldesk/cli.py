@@ -19,6 +19,7 @@ from skilldesk import cli_claims
 from skilldesk import cli_class_imports
 from skilldesk import cli_classes
 from skilldesk import cli_keys
+from skilldesk import cli_sync
 from skilldesk import cli_reports
 from skilldesk import cli_subsidy
 from skilldesk import cli_verify
@@ -248,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_verify.register(commands, common)
     cli_claims.register(commands, common)
     cli_keys.register(commands, common)
+    cli_sync.register(commands, common)
     return parser
 
 

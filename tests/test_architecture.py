@@ -60,6 +60,9 @@ FORBIDDEN = {
     # the signing key: below core like rules; see test_signing_imports_only_errors_and_i18n
     "signing": ("skilldesk.core", "skilldesk.storage", "skilldesk.ui", "skilldesk.imports",
                 "skilldesk.export", "skilldesk.reports", "skilldesk.rules", "PySide6"),
+    # the sync container: like package (whose profile and envelope it reuses), no database
+    "sync": ("skilldesk.core", "skilldesk.storage", "skilldesk.ui", "skilldesk.imports",
+             "skilldesk.export", "skilldesk.reports", "PySide6"),
 }
 
 

@@ -81,6 +81,7 @@ from skilldesk.rules.identifiers import uscc_check_char
 from skilldesk.storage import bulk
 from skilldesk.rules.policy import rule_set_for
 from skilldesk.storage import classes as class_sql
+from skilldesk.storage import sync as sync_sql
 
 # The public API, and the reference data and helpers that were defined here
 # before the split (tests use some of them): still importable from here.
@@ -158,7 +159,12 @@ def build_demo(
         device_id=device_id, progress=progress or NullProgress(),
     )
     with db.atomic():
-        return builder.run()
+        # recorded as one whole-row change per row, stamped with the demo's clock (the
+        # per-row triggers would be slower and stamp the wall clock)
+        with sync_sql.applying(db):
+            summary = builder.run()
+        sync_sql.record_existing_rows(db, at=builder.ts(builder.now_ms))
+        return summary
 
 
 # ---------------------------------------------------------------------------

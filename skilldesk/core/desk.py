@@ -31,12 +31,14 @@ from skilldesk.core.institution import InstitutionService
 from skilldesk.core.outcomes import OutcomeService
 from skilldesk.core.people import PeopleService
 from skilldesk.core.subsidy import SubsidyService
+from skilldesk.core.sync import SyncService
 from skilldesk.core.readiness import ReadinessService
 from skilldesk.core.reports import ReportService
 from skilldesk.core.roster_import import RosterImportService
 from skilldesk.storage import database
 from skilldesk.storage import institution as institution_sql
 from skilldesk.storage import oplog
+from skilldesk.storage import sync as sync_sql
 
 
 class Desk:
@@ -44,6 +46,7 @@ class Desk:
         self.db = db
         self.path = path
         self.user_name = user_name
+        self._user_marked = False
         self.writes = 0  # transactions this Desk opened: lets a preview know it is still current
         self.device_id = database.get_setting(db, "device_id") or ""
         self.people = PeopleService(self)
@@ -58,6 +61,7 @@ class Desk:
         self.subsidy = SubsidyService(self)
         self.subsidy_history = HistoryImportService(self)
         self.readiness = ReadinessService(self)
+        self.sync = SyncService(self)
         self.reports = ReportService(self)
         self.claims = ClaimService(self)
 
@@ -99,10 +103,18 @@ class Desk:
         self.writes += 1
         if bulk:
             with database.checkpoint_deferred(self.db), self.db.atomic():
+                self._mark_user()
                 yield clock.utc_now()
             return
         with self.db.atomic():
+            self._mark_user()
             yield clock.utc_now()
+
+    def _mark_user(self) -> None:
+        """Tell the change-recording triggers who works here (once per Desk)."""
+        if not self._user_marked:
+            sync_sql.set_user(self.db, self.user_name)
+            self._user_marked = True
 
     def checkpoint(self) -> None:
         """Housekeeping after a bulk write (see ``write(bulk=True)``)."""

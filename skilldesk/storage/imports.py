@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
+from skilldesk.storage import sync
 from skilldesk.storage.bulk import person_search_triggers_suspended
 
 # The person columns an import may set (besides id, sex and birth date).
@@ -103,7 +104,8 @@ def insert_people(db: Database, rows: Sequence[tuple],
         return
     sql = (f"INSERT INTO person ({', '.join(NEW_PERSON_COLUMNS)}) "
            f"VALUES ({', '.join('?' * len(NEW_PERSON_COLUMNS))})")
-    with person_search_triggers_suspended(db, meanwhile=meanwhile):
+    with sync.recorded_in_bulk(db, "person", "seq"), \
+            person_search_triggers_suspended(db, meanwhile=meanwhile):
         db.conn.executemany(sql, rows)
 
 
@@ -114,16 +116,18 @@ def update_person_fields(db: Database, person_id: str, fields: dict) -> None:
 
 def insert_categories(db: Database, rows: Sequence[tuple]) -> None:
     """rows: (id, person_id, category, created_at, updated_at, device_id)."""
-    db.conn.executemany(
-        "INSERT OR IGNORE INTO person_category(id, person_id, category, created_at, "
-        "updated_at, device_id) VALUES (?, ?, ?, ?, ?, ?)", rows)
+    with sync.recorded_in_bulk(db, "person_category"):
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO person_category(id, person_id, category, created_at, "
+            "updated_at, device_id) VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
 def insert_enrolments(db: Database, rows: Sequence[tuple]) -> None:
     """rows: (id, class_id, person_id, person_category, created_at, updated_at, device_id)."""
-    db.conn.executemany(
-        "INSERT INTO enrolment(id, class_id, person_id, person_category, created_at, "
-        "updated_at, device_id) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    with sync.recorded_in_bulk(db, "enrolment"):
+        db.conn.executemany(
+            "INSERT INTO enrolment(id, class_id, person_id, person_category, created_at, "
+            "updated_at, device_id) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
 def append_ops(db: Database, rows: Sequence[tuple]) -> None:

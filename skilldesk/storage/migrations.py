@@ -16,6 +16,7 @@ from skilldesk.storage import schema_v3
 from skilldesk.storage import schema_v4
 from skilldesk.storage import schema_v5
 from skilldesk.storage import schema_v6
+from skilldesk.storage import schema_v7
 
 MIGRATIONS = Migrations("skilldesk")
 _NAMES: list[str] = []
@@ -73,6 +74,17 @@ def m0006_claims(db: Database) -> None:
     claim with their reasons, one package per sequence number."""
     for statement in schema_v6.STATEMENTS:
         db.execute(statement)
+
+
+@migration("0007_sync")
+def m0007_sync(db: Database) -> None:
+    """Field laptops: every write to a synchronised table recorded by triggers in
+    sync_change (rows already there recorded once), this device's keys, paired
+    devices, bundles with their receipts, conflicting values kept for a person."""
+    for statement in schema_v7.STATEMENTS:
+        db.execute(statement)
+    schema_v7.install_triggers(db)
+    schema_v7.record_existing_rows(db)
 
 
 def known_names() -> list[str]:

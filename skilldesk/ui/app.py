@@ -18,7 +18,7 @@ from skilldesk.app_info import ORG_DOMAIN
 from skilldesk.app_info import ORG_NAME
 from skilldesk.ui.controller import AppController
 
-PAGES = ("people", "classes", "claims", "policy", "settings")
+PAGES = ("people", "classes", "claims", "sync", "policy", "settings")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -88,6 +88,10 @@ class AppController:
                 return False
             if dialog.choice == "demo":
                 path, mode = paths.demo_db_path(), "demo"
+            elif dialog.choice == "laptop":
+                self._open(path, create=True, page="sync",
+                           then=lambda desk: desk.sync.set_device(role="laptop"))
+                return True
             else:
                 draft = dialog.form.draft()
                 self._open(path, create=True,
@@ -96,9 +100,10 @@ class AppController:
         self._open(path, create=(mode == "demo"), demo=(mode == "demo"))
         return True
 
-    def _open(self, path: Path, *, create: bool, demo: bool = False, then=None) -> None:
+    def _open(self, path: Path, *, create: bool, demo: bool = False, then=None,
+              page: str | None = None) -> None:
         self.path = path
-        self._show_window()
+        self._show_window(page)
         self.runner.open_desk(lambda: Desk.open(path, create=create),
                               on_done=lambda desk: self._on_opened(desk, demo, then),
                               on_error=self._on_open_failed)
@@ -119,11 +124,16 @@ class AppController:
             self.runner.run(then, on_done=lambda _c: self._ready(),
                             on_error=self._on_open_failed)
             return
-        self.runner.run(lambda d: d.institution.get(),
-                        on_done=lambda inst: self._check_institution(inst, demo))
+        self.runner.run(lambda d: (d.institution.get(), d.sync.waiting_for_office()),
+                        on_done=lambda found: self._check_institution(*found, demo))
 
-    def _check_institution(self, institution: Institution | None, demo: bool) -> None:
+    def _check_institution(self, institution: Institution | None, laptop: bool,
+                           demo: bool) -> None:
         if institution is not None:
+            self._ready()
+            return
+        if laptop:  # a field laptop before its first bundle from the office
+            self.window.show_page("sync")
             self._ready()
             return
         if demo:  # first use of the demo (or an earlier attempt was cancelled)
@@ -145,6 +155,11 @@ class AppController:
             self.runner.shutdown()
             self.runner = TaskRunner()
             self._open(paths.demo_db_path(), create=True, demo=True)
+            return
+        if dialog.choice == "laptop":
+            self.window.show_page("sync")
+            self.runner.run(lambda d: d.sync.set_device(role="laptop"),
+                            on_done=lambda _c: self._ready(), on_error=self._on_open_failed)
             return
         draft = dialog.form.draft()
         self.runner.run(lambda d: d.institution.create(draft), on_done=lambda _c: self._ready(),

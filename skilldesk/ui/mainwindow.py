@@ -1,6 +1,6 @@
 """The main window: navigation for the whole product, pages that work.
 
-Sections later releases build (工作台, 同步) are listed but
+Sections later releases build (工作台) are listed but
 disabled, with a tooltip saying so: they are not faked.
 """
 
@@ -30,6 +30,7 @@ from skilldesk.ui.hub import Hub
 from skilldesk.ui.people_page import PeoplePage
 from skilldesk.ui.policy_page import PolicyPage
 from skilldesk.ui.settings_page import SettingsPage
+from skilldesk.ui.sync_page import SyncPage
 from skilldesk.ui.tasks import TaskRunner
 
 # (key, label, built yet?)
@@ -38,7 +39,7 @@ SECTIONS: list[tuple[str, str, bool]] = [
     ("classes", N_("Classes"), True),
     ("people", N_("People"), True),
     ("claims", N_("Subsidy claims"), True),
-    ("sync", N_("Sync"), False),
+    ("sync", N_("Sync"), True),
     ("policy", N_("Policy and catalogue"), True),
     ("settings", N_("Settings"), True),
 ]
@@ -66,8 +67,9 @@ class MainWindow(QMainWindow):
         self.classes_page = ClassesPage(runner, hub)
         self.policy_page = PolicyPage(runner, hub)
         self.claims_page = ClaimsPage(runner, hub)
+        self.sync_page = SyncPage(runner, hub)
         built = {"people": self.people_page, "classes": self.classes_page,
-                 "claims": self.claims_page,
+                 "claims": self.claims_page, "sync": self.sync_page,
                  "policy": self.policy_page, "settings": self.settings_page}
         for key, label, is_built in SECTIONS:
             item = QListWidgetItem(_(label))
@@ -147,6 +149,7 @@ class MainWindow(QMainWindow):
         self.people_page.start()
         self.classes_page.start()
         self.claims_page.start()
+        self.sync_page.start()
         self.policy_page.start()
         self.settings_page.start()
         self._load_title()

@@ -1,4 +1,5 @@
-"""First run: create the institution, or use the demo institution instead."""
+"""First run: create the institution, use the demo institution instead, or set this
+computer up as a field laptop that takes its data from the office PC."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from skilldesk.ui.institution_form import InstitutionForm
 
 
 class SetupDialog(QDialog):
-    """``exec()`` returns Accepted with ``choice`` = "create" or "demo"."""
+    """``exec()`` returns Accepted with ``choice`` = "create", "demo" or "laptop"."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +35,10 @@ class SetupDialog(QDialog):
         self.demo_button = QPushButton(_("Try the demo institution instead"))
         buttons.addButton(self.create_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.laptop_button = QPushButton(_("This is a field laptop: get the data from the "
+                                           "office PC"))
+        buttons.addButton(self.laptop_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.laptop_button.clicked.connect(self._laptop)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.create_button.clicked.connect(self._create)
         self.demo_button.clicked.connect(self._demo)
@@ -49,4 +54,8 @@ class SetupDialog(QDialog):
 
     def _demo(self) -> None:
         self.choice = "demo"
+        self.accept()
+
+    def _laptop(self) -> None:
+        self.choice = "laptop"
         self.accept()

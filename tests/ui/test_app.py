@@ -173,3 +173,27 @@ def test_first_run_can_choose_the_demo(qtbot, qapp, tmp_path, monkeypatch):
     assert controller.path == paths.demo_db_path()
     controller.runner.shutdown()
     controller.window.close()
+
+
+def test_first_run_can_set_up_a_field_laptop(qtbot, qapp, tmp_path, monkeypatch):
+    """A laptop starts empty on the 同步 page, and opens there again until the office's
+    first bundle brings the institution (no set-up dialog the second time)."""
+    from skilldesk import paths
+    from skilldesk.core.desk import Desk
+
+    controller = _first_run(qtbot, qapp, tmp_path, monkeypatch, ("laptop", None))
+    qtbot.waitUntil(lambda: controller.window.current_page_key() == "sync", timeout=10_000)
+    assert controller.path == paths.default_db_path()
+    controller.runner.shutdown()
+    controller.window.close()
+    desk = Desk.open(paths.default_db_path())
+    assert desk.sync.device().role == "laptop" and desk.sync.waiting_for_office()
+    desk.close()
+
+    monkeypatch.setattr(_FakeSetup, "exec", lambda self: pytest.fail("asked to set up again"))
+    args = parse_args(["--no-crash-dialog"])
+    again = AppController(qapp, args, i18n_prefs(), tmp_path / "log2.txt")
+    assert again.start()
+    qtbot.waitUntil(lambda: again.window.current_page_key() == "sync", timeout=10_000)
+    again.runner.shutdown()
+    again.window.close()
