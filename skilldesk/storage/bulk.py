@@ -96,6 +96,14 @@ _INSERT_SQL: dict[str, str] = {
 
 # The triggers that index a new person for search (schema_v1).
 PERSON_SEARCH_TRIGGERS = ("person_fts_ai", "person_gram_ai")
+# The trigger that records a new person for the other devices (schema_v7).
+PERSON_SYNC_TRIGGER = "sync_person_ai"
+_RECORD_SYNC_SQL = """
+    INSERT INTO sync_change(tbl, row_id, fields, at, user_name)
+    SELECT 'person', id, '*', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+           (SELECT user_name FROM sync_control)
+    FROM person WHERE seq > ? ORDER BY seq
+"""
 
 # Same rows as the person_fts_ai and person_gram_ai triggers would write, for
 # every person above a seq at once (gram positions limited by gram_position).
@@ -135,7 +143,8 @@ def _trigger_sql(db: Database, names: Sequence[str]) -> dict[str, str]:
 
 @contextmanager
 def person_search_triggers_suspended(
-    db: Database, *, meanwhile: Callable[[], None] | None = None
+    db: Database, *, meanwhile: Callable[[], None] | None = None,
+    record_changes: bool = False,
 ) -> Iterator[None]:
     """Bulk-insert people without the per-row search-index triggers.
 
@@ -158,25 +167,29 @@ def person_search_triggers_suspended(
     builds its op-log rows) costs no extra time. *meanwhile* must not touch
     the connection. If it raises, the indexing is still waited for, and the
     error propagates (the caller's transaction is then rolled back).
+
+    *record_changes*: the new people are also recorded in ``sync_change`` in one
+    statement (instead of by the per-row trigger), on the helper thread as well.
     """
     if not db.conn.in_transaction:
         raise RuntimeError("person_search_triggers_suspended needs an open transaction")
     since = db.execute("SELECT coalesce(max(seq), 0) FROM person").fetchone()[0]
-    saved = _trigger_sql(db, PERSON_SEARCH_TRIGGERS)
+    names = PERSON_SEARCH_TRIGGERS + ((PERSON_SYNC_TRIGGER,) if record_changes else ())
+    saved = _trigger_sql(db, names)
     for name in saved:
         db.execute(f"DROP TRIGGER {name}")
     try:
         yield
         if meanwhile is None:
-            _index_people(db, since)
+            _index_people(db, since, record_changes)
         else:
-            _index_people_while(db, since, meanwhile)
+            _index_people_while(db, since, meanwhile, record_changes)
     finally:
         # Restored even on error, so that a caller that catches the error
         # and commits anyway does not lose the triggers (the indexes would
         # then lag; rebuilding them is left to the rollback the caller owes).
         try:
-            for name in PERSON_SEARCH_TRIGGERS:
+            for name in names:
                 if name in saved:
                     db.execute(saved[name])
         except sqlite3.Error:
@@ -186,17 +199,20 @@ def person_search_triggers_suspended(
                 raise
 
 
-def _index_people(db: Database, since: int) -> None:
+def _index_people(db: Database, since: int, record_changes: bool = False) -> None:
     db.conn.execute(_INDEX_FTS_SQL, [since])
     db.conn.execute(_INDEX_GRAMS_SQL, [since])
+    if record_changes:
+        db.conn.execute(_RECORD_SYNC_SQL, [since])
 
 
-def _index_people_while(db: Database, since: int, meanwhile: Callable[[], None]) -> None:
+def _index_people_while(db: Database, since: int, meanwhile: Callable[[], None],
+                        record_changes: bool = False) -> None:
     failure: list[BaseException] = []
 
     def index() -> None:
         try:
-            _index_people(db, since)
+            _index_people(db, since, record_changes)
         except BaseException as exc:  # re-raised on the calling thread
             failure.append(exc)
 

@@ -104,8 +104,7 @@ def insert_people(db: Database, rows: Sequence[tuple],
         return
     sql = (f"INSERT INTO person ({', '.join(NEW_PERSON_COLUMNS)}) "
            f"VALUES ({', '.join('?' * len(NEW_PERSON_COLUMNS))})")
-    with sync.recorded_in_bulk(db, "person", "seq"), \
-            person_search_triggers_suspended(db, meanwhile=meanwhile):
+    with person_search_triggers_suspended(db, meanwhile=meanwhile, record_changes=True):
         db.conn.executemany(sql, rows)
 
 
