@@ -323,3 +323,27 @@ def test_a_roster_too_large_to_check_in_memory_is_refused(school, tmp_path, monk
     with pytest.raises(RosterTooLarge) as info:
         school.roster.preview(_xlsx(tmp_path), today=TODAY)
     assert "13" in info.value.user_message() and "10" in info.value.user_message()
+
+
+def test_an_imported_roster_and_its_undo_reach_a_paired_laptop(school, tmp_path):
+    """The bulk insert records its rows for sync without the per-row triggers: each new
+    person and category exactly once, and the other device gets them (and the undo)."""
+    from tests.sync import devices as dv
+
+    laptop = dv.laptop("A")
+    dv.pair(school, laptop)
+    dv.send(school, laptop)
+    before = school.db.execute("SELECT max(local_seq) FROM sync_change").fetchone()[0]
+    result = school.roster.commit(school.roster.preview(_xlsx(tmp_path), today=TODAY))
+    recorded = school.db.execute(
+        "SELECT tbl, count(*), count(DISTINCT row_id) FROM sync_change WHERE local_seq > ? "
+        "AND fields = '*' GROUP BY tbl", [before]).fetchall()
+    new_people = result.counts["new"]
+    assert ("person", new_people, new_people) in recorded
+    dv.send(school, laptop)
+    assert dv.dump(laptop)["person"] == dv.dump(school)["person"]
+    assert laptop.people.search(A).rows
+    school.roster.undo(result.batch_id)
+    dv.send(school, laptop)
+    assert not laptop.people.search(A).rows
+    assert dv.dump(laptop) == dv.dump(school)
