@@ -1,5 +1,8 @@
 """Field laptops and the office PC: devices, pairing, bundles out and in (issue 8).
 
+Re-exported here for the faces: ``SyncRefused``, ``DeviceInfo``, ``ExportResult``,
+``ImportResult``, ``VALID_DAYS``.
+
 The mechanics live in ``sync_export`` (what a bundle carries), ``sync_apply`` (how it
 is merged) and ``skilldesk.sync`` (the signed, encrypted container); conflicts and
 receipts in ``sync_review``. See docs/sync.md.
@@ -10,16 +13,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import platform
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from skilldesk.core import clock
-from skilldesk.core import sync_apply
 from skilldesk.core import sync_export
 from skilldesk.core import sync_state as st
 from skilldesk.core.changes import Changes
+from skilldesk.core.sync_models import BUNDLE_SUFFIX
+from skilldesk.core.sync_models import ROLES
+from skilldesk.core.sync_models import VALID_DAYS
+from skilldesk.core.sync_models import DeviceInfo
+from skilldesk.core.sync_models import ExportResult
+from skilldesk.core.sync_models import ImportResult
+from skilldesk.core.sync_models import SyncRefused
+from skilldesk.core.sync_models import crypto as _crypto
+from skilldesk.core.sync_models import iso as _iso
 from skilldesk.errors import NotFound
-from skilldesk.errors import SkilldeskError
 from skilldesk.i18n import N_
 from skilldesk.storage import sync as sql
 from skilldesk.storage import sync_rows
@@ -27,82 +36,6 @@ from skilldesk.storage import sync_rows
 if TYPE_CHECKING:
     from skilldesk.core.desk import Desk
     from skilldesk.sync.devicekeys import DeviceKeys
-
-ROLES = ("office", "laptop")
-
-
-def _crypto():
-    """The container, keys and pairing modules, loaded on first use (start-up stays fast:
-    they bring in the HPKE and ZIP machinery)."""
-    from skilldesk.package import canonical
-    from skilldesk.sync import container
-    from skilldesk.sync import devicekeys
-    from skilldesk.sync import pairing
-    return canonical, container, devicekeys, pairing
-
-#: A bundle older than this is refused (a laptop working from stale office data).
-VALID_DAYS = 30
-BUNDLE_SUFFIX = ".tssync"
-
-
-class SyncRefused(SkilldeskError):
-    """A bundle or pairing file this device will not take; ``code`` says why."""
-
-    def __init__(self, code: str, msgid: str, **params: object) -> None:
-        super().__init__(msgid, **params)
-        self.code = code
-
-
-@dataclass(frozen=True)
-class DeviceInfo:
-    device_id: str
-    name: str
-    role: str
-    fingerprint: str
-    is_self: bool = False
-    institution_uscc: str = ""
-    paired_at: str = ""
-    unpaired_at: str | None = None
-    unpair_reason: str = ""
-    last_in_no: int = 0
-    last_out_no: int = 0
-    pending_changes: int = 0
-
-    @property
-    def active(self) -> bool:
-        return self.unpaired_at is None
-
-    def as_json(self) -> dict:
-        data = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        data["active"] = self.active
-        return data
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    data: bytes
-    file_name: str
-    bundle_id: str
-    bundle_no: int
-    rows: int
-    changes: int
-    kind: str = "data"
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    bundle_id: str
-    kind: str
-    peer: DeviceInfo
-    bundle_no: int
-    counts: dict
-    receipt: dict
-
-    def as_json(self) -> dict:
-        return {"bundle_id": self.bundle_id, "kind": self.kind, "bundle_no": self.bundle_no,
-                "from": {"device_id": self.peer.device_id, "name": self.peer.name},
-                **self.counts}
-
 
 class SyncService:
     def __init__(self, desk: Desk) -> None:
@@ -334,119 +267,9 @@ class SyncService:
     # -- bundles in --------------------------------------------------------------------
 
     def import_bundle(self, data: bytes, *, progress=None) -> ImportResult:
-        from skilldesk.core import sync_review  # the receipt's labels
-
-        cj, container, _keys, _pairing = _crypto()
-        ident = self._identity()
-        keys = self._keys()
-        known = {cj.fingerprint(p["signing_key"]): p for p in sql.peers(self.db)}
-        opened = container.open_bundle(
-            data, recipient_device_id=ident["device_id"],
-            recipient_encryption_private=keys.encryption,
-            sender_public_for=lambda kid: known[kid]["signing_key"] if kid in known else None)
-        peer = known[opened.sender_keyid]
-        header = opened.header
-        self._check_header(peer, header)
-        if header["kind"] == "receipt":
-            return self._take_receipt(peer, header, opened)
-        rows = _rows(opened)
-        self._check_blobs(rows, opened.files)
-        local_vv = self.vv()
-        gaps = st.vv_gaps(local_vv, {o: s for o, s in header["base"].items()
-                                     if o != ident["device_id"]})
-        if gaps:
-            origin, (have, needed) = sorted(gaps.items())[0]
-            raise SyncRefused("E_GAP", N_(
-                "Bundle no. {number} from {device} follows changes this PC has not received "
-                "(from device {origin}: this PC has up to no. {have}, the bundle assumes "
-                "{needed}). Import the earlier bundles from {device} first; the last one "
-                "imported here was no. {last}."),
-                number=header["bundle_no"], device=peer["name"], origin=origin[:8],
-                have=have, needed=needed, last=peer["last_in_no"])
-        with self._desk.write(bulk=True) as now:
-            applier = sync_apply.Applier(
-                self.db, self.shapes(), self_id=ident["device_id"], local_vv=local_vv,
-                sender_vv=header["have"], dots=rows["dots"], bundle_id=header["bundle_id"],
-                now=now)
-            for sha, blob in opened.files.items():
-                if sha.startswith("blobs/"):
-                    sync_rows.put_blob(self.db, sha[6:], blob)
-            outcome = sync_apply.apply_rows(applier, rows["rows"])
-            sql.add_seen(self.db, {o: s for o, s in header["have"].items()
-                                   if o != ident["device_id"]}, sql.last_local_seq(self.db))
-            counts = outcome.totals()
-            receipt = sync_review.receipt_data(self._desk, header, outcome, counts,
-                                               opened.manifest_sha256, now)
-            self._record_in(peer, header, opened, now, counts, receipt, len(data))
-            self._desk.log(now, "import", "sync_bundle", header["bundle_id"], None,
-                           {"from": peer["device_id"], **counts})
-        self._desk.checkpoint()
-        return ImportResult(header["bundle_id"], "data", self._peer_info(peer),
-                            header["bundle_no"], counts, receipt)
-
-    def _check_header(self, peer: dict, header: dict) -> None:
-        ident = self._identity()
-        if header.get("from", {}).get("device_id") != peer["device_id"] \
-                or header.get("to", {}).get("device_id") != ident["device_id"]:
-            raise SyncRefused("E_FOREIGN", N_(
-                "This bundle names other devices than the ones that signed and received it; "
-                "it was not made for this PC. Nothing was imported."))
-        if peer["unpaired_at"] is not None:
-            raise SyncRefused("E_UNPAIRED", N_(
-                "{device} was unpaired on {date} ({reason}); its bundles are refused. Nothing "
-                "was imported."), device=peer["name"], date=peer["unpaired_at"][:10],
-                reason=peer["unpair_reason"])
-        inst = self._desk.institution.get()
-        theirs = header.get("institution_uscc") or ""
-        if inst is not None and theirs and theirs != inst.uscc:
-            raise SyncRefused("E_FOREIGN", N_(
-                "This bundle comes from another institution ({other}). Nothing was imported."),
-                other=theirs)
-        if header.get("not_after", "") < _iso(dt.datetime.now(dt.timezone.utc)):
-            raise SyncRefused("E_EXPIRED", N_(
-                "This bundle expired on {date} (bundles are valid for {days} days). Make a new "
-                "one on {device}. Nothing was imported."),
-                date=header.get("not_after", "")[:10], days=VALID_DAYS, device=peer["name"])
-        seen = sql.bundle(self.db, header.get("bundle_id", ""))
-        if seen is not None:
-            raise SyncRefused("E_REPLAY", N_(
-                "This bundle (no. {number} from {device}) was already imported on {date}. "
-                "Nothing was changed."), number=header.get("bundle_no"), device=peer["name"],
-                date=seen["handled_at"][:10])
-
-    def _check_blobs(self, rows: dict, files: dict) -> None:
-        for record in rows["rows"]:
-            if record["t"] == "attachment" and "v" in record:
-                sha = record["v"].get("sha256")
-                body = files.get(f"blobs/{sha}")
-                if body is None and sync_rows.get_blob(self.db, sha) is None:
-                    raise SyncRefused("E_ATTACHMENT", N_(
-                        "The bundle lists an attachment whose contents are missing. Make the "
-                        "bundle again. Nothing was imported."))
-                if body is not None and _crypto()[0].sha256_hex(body) != sha:
-                    raise SyncRefused("E_ATTACHMENT", N_(
-                        "An attachment in the bundle does not match its checksum. Nothing was "
-                        "imported."))
-
-    def _record_in(self, peer, header, opened, now, counts, receipt, size) -> None:
-        sql.update_peer(self.db, peer["device_id"],
-                        acked=st.vv_max(peer["acked"], header["have"]),
-                        last_in_no=max(peer["last_in_no"], header["bundle_no"]))
-        sql.add_bundle(self.db, id=header["bundle_id"], peer_id=peer["device_id"],
-                       direction="in", kind=header["kind"], bundle_no=header["bundle_no"],
-                       made_at=header["made_at"], handled_at=now,
-                       handled_by=self._desk.user_name, manifest_sha256=opened.manifest_sha256,
-                       rows=header.get("rows", 0), size=size, counts=counts, receipt=receipt)
-
-    def _take_receipt(self, peer: dict, header: dict, opened) -> ImportResult:
-        summary = header.get("receipt") or {}
-        with self._desk.write() as now:
-            sql.acknowledge_bundle(self.db, summary.get("bundle_id", ""), now)
-            self._record_in(peer, header, opened, now, summary.get("counts", {}), summary, 0)
-            self._desk.log(now, "import", "sync_receipt", header["bundle_id"], None,
-                           {"from": peer["device_id"], "for": summary.get("bundle_id")})
-        return ImportResult(header["bundle_id"], "receipt", self._peer_info(peer),
-                            header["bundle_no"], summary.get("counts", {}), summary)
+        """Open, check and merge a bundle (or a receipt); see core/sync_import.py."""
+        from skilldesk.core import sync_import
+        return sync_import.import_bundle(self, data, progress=progress)
 
     # -- what a person decides (sync_review) -------------------------------------------
 
@@ -475,24 +298,6 @@ class SyncService:
         names = {p["device_id"]: p["name"] for p in sql.peers(self.db)}
         return [{**b, "peer_name": names.get(b["peer_id"], b["peer_id"][:8])}
                 for b in sql.bundles(self.db, limit)]
-
-
-def _rows(opened) -> dict:
-    raw = opened.files.get("data/rows.json")
-    try:
-        rows = json.loads(raw) if raw is not None else None
-        ok = isinstance(rows, dict) and isinstance(rows.get("rows"), list) \
-            and isinstance(rows.get("dots"), list)
-    except ValueError:
-        ok = False
-    if not ok:
-        raise SyncRefused("E_SEMANTIC", N_("The bundle's data cannot be read. Nothing was "
-                                           "imported."))
-    return rows
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _safe(name: str) -> str:

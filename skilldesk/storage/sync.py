@@ -157,7 +157,9 @@ def rows_changed_since(db: Database, self_id: str, vv: dict[str, int]) -> list[t
 
 def count_changes_since(db: Database, self_id: str, vv: dict[str, int]) -> int:
     """How many recorded changes *vv* does not cover (what a device is still owed)."""
-    sql = _NOT_COVERED.format(what="count(*)", tail="")
+    sql = _NOT_COVERED.format(
+        what="count(DISTINCT CASE WHEN c.origin IS NULL THEN :self || ':' || c.local_seq "
+             "ELSE c.origin || ':' || c.origin_seq END)", tail="")
     return db.execute(sql, _vv_args(self_id, vv)).fetchone()[0]
 
 

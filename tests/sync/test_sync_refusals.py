@@ -224,3 +224,52 @@ def test_a_laptop_restored_from_an_old_copy_is_told_about_the_gap(tmp_path):
     assert "办公室电脑" in message and "2" in message
     assert "up to no. 0" in message and f"assumes {sent}" in message
     laptop.close()
+
+
+def _signed_by(sender: Desk, recipient: Desk, header: dict, rows: object) -> bytes:
+    """A bundle the sender's real keys sign and encrypt, with whatever rows it says:
+    what a damaged (or newer) installation could send."""
+    import json
+
+    keys = sender.sync._keys()
+    peer = [p for p in sender.sync.devices() if p.device_id == recipient.device_id][0]
+    from skilldesk.storage import sync as sync_sql
+    encryption = sync_sql.peer(sender.db, peer.device_id)["encryption_key"]
+    body = json.dumps(rows).encode()
+    return container.build_bundle(
+        header=header, files=[("data/rows.json", body, "application/json")],
+        signing_key=keys.signing_key(), recipient_device_id=recipient.device_id,
+        recipient_encryption_public=encryption)
+
+
+@pytest.mark.parametrize("rows", [
+    [],                                                        # not an object
+    {"dots": [["x", 0, "", ""]], "rows": []},                  # a dot of sequence 0
+    {"dots": [], "rows": [{"t": "no_such_table", "id": "a", "o": 1, "v": {"id": "a"}}]},
+    {"dots": [], "rows": [{"t": "person", "id": "a", "o": 1, "v": {"id": "b"}}]},
+    {"dots": [], "rows": [{"t": "person", "id": "a", "o": 1, "v": {"id": "a", "evil": 1}}]},
+    {"dots": [], "rows": [{"t": "person", "id": "a", "o": 1, "v": {"id": "a"}, "b": 3}]},
+    {"dots": [["x", 1, "", ""]], "rows": [{"t": "person", "id": "a", "o": 1, "x": [0, {"x": -1}]}]},
+    {"dots": [], "rows": [{"t": "person", "id": "a", "o": 1, "v": {"id": "a", "name": [1]}}]},
+])
+def test_a_signed_bundle_with_malformed_rows_is_refused_before_anything_is_applied(
+        office_and_laptop, rows):
+    office, laptop = office_and_laptop
+    header = {"kind": "data", "bundle_id": "01234567-89ab-7def-8123-456789abcdef",
+              "bundle_no": 9, "from": {"device_id": office.device_id, "name": "x"},
+              "to": {"device_id": laptop.device_id}, "institution_uscc": "",
+              "made_at": "2026-01-01T00:00:00Z", "not_after": "2999-01-01T00:00:00Z",
+              "base": {}, "have": {}, "rows": 0, "changes": 0}
+    data = _signed_by(office, laptop, header, rows)
+    exc = refused(laptop, lambda: laptop.sync.import_bundle(data))
+    assert exc.code == "E_SEMANTIC"
+
+
+def test_a_signed_bundle_with_a_malformed_header_is_refused(office_and_laptop):
+    office, laptop = office_and_laptop
+    header = {"kind": "data", "bundle_id": "b", "bundle_no": "one",
+              "from": {"device_id": office.device_id}, "to": {"device_id": laptop.device_id},
+              "made_at": "2026-01-01T00:00:00Z", "not_after": "2999-01-01T00:00:00Z",
+              "base": {}, "have": {"x": "1"}}
+    data = _signed_by(office, laptop, header, {"dots": [], "rows": []})
+    assert refused(laptop, lambda: laptop.sync.import_bundle(data)).code == "E_SEMANTIC"
