@@ -251,6 +251,23 @@ def _option(o: Option) -> dict:
             "device": o.device, "at": o.at}
 
 
+#: China keeps one time zone and no daylight saving: times print as Beijing time
+#: whatever the PC's own setting (stored times are UTC).
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+def _beijing(value: str) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return value
+    return moment.astimezone(CHINA).isoformat(timespec="seconds") if moment.tzinfo else value
+
+
+def _beijing_option(option: dict) -> dict:
+    return {**option, "at": _beijing(option.get("at", ""))}
+
+
 def receipt_pdf(desk: Desk, bundle_id: str, path: str | Path, *, today: dt.date) -> int:
     from skilldesk.reports.form_sync_receipt import render_sync_receipt
     from skilldesk.reports.page import Masthead
@@ -268,12 +285,13 @@ def receipt_pdf(desk: Desk, bundle_id: str, path: str | Path, *, today: dt.date)
                  "fingerprint": peer.get("fingerprint", ""), "role": peer.get("role", "laptop")},
         "this_device": {"name": me.name, "device_id": me.device_id,
                         "fingerprint": me.fingerprint},
-        "made_at": saved["made_at"], "imported_at": saved["imported_at"],
+        "made_at": _beijing(saved["made_at"]), "imported_at": _beijing(saved["imported_at"]),
         "manifest_sha256": saved["manifest_sha256"], "counts": saved["counts"],
         "tables": [{"label": _(TABLE_LABELS.get(t, t)), **c}
                    for t, c in saved["tables"].items()],
         "conflicts": [{**c, "table": _(TABLE_LABELS.get(c["table"], c["table"])),
-                       "field": _(FIELD_LABELS.get(c["field"], c["field"]))}
+                       "field": _(FIELD_LABELS.get(c["field"], c["field"])),
+                       "here": _beijing_option(c["here"]), "there": _beijing_option(c["there"])}
                       for c in saved["conflicts"]],
         "added_records": [{"table": _(TABLE_LABELS.get(a["table"], a["table"])),
                            "record": a["record"]} for a in saved["added_records"]],

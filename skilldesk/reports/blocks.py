@@ -148,5 +148,19 @@ def qr_code(payload: str, size: float = 24 * mm) -> Drawing:
     widget = QrCodeWidget(payload, barLevel="M", barBorder=2)
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    # else the drawing starts in Helvetica: a font reference left in the PDF, not embedded
+    drawing.initialFontName = FONT
     drawing.add(widget)
     return drawing
+
+
+def beside_qr(left, payload: str, size: float, width: float, *, gap: float = 6 * mm,
+              valign: str = "TOP") -> Table:
+    """*left* (a flowable or a list of them) with a QR code of *payload* at the right."""
+    block = Table([[left, qr_code(payload, size)]], colWidths=[width - size - gap, size + gap])
+    block.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 9),
+                               ("VALIGN", (0, 0), (-1, -1), valign),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                               ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
+    return block

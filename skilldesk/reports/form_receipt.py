@@ -12,16 +12,13 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
-from reportlab.platypus import Table
-from reportlab.platypus import TableStyle
 
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
 from skilldesk.reports.blocks import field_grid
-from skilldesk.reports.blocks import qr_code
+from skilldesk.reports.blocks import beside_qr
 from skilldesk.reports.blocks import ruled_table
 from skilldesk.reports.blocks import signatures
-from skilldesk.reports.fonts import FONT
 from skilldesk.reports.fonts import TextLog
 from skilldesk.reports.forms_class import heading
 from skilldesk.reports.page import MARGIN
@@ -86,14 +83,7 @@ def render_receipt(head: Masthead, data: dict, path: str | Path) -> int:
                  st["small"]),
             Spacer(1, 2 * mm),
             para(log.add(_(RECEIPT_NOTE)), st["small"])]
-    qr_size = 40 * mm
-    block = Table([[text, qr_code(qr_payload(data), qr_size)]],
-                  colWidths=[width - qr_size - 6 * mm, qr_size + 6 * mm])
-    block.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 9),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                               ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
+    block = beside_qr(text, qr_payload(data), 40 * mm, width)
     story += [*heading(_("Package")), block, Spacer(1, 8 * mm),
               signatures([_("Submitted by (institution): "), _("Received by (bureau): ")],
                          width)]

@@ -24,10 +24,9 @@ from skilldesk.i18n import N_
 from skilldesk.i18n import _
 from skilldesk.reports.blocks import field_grid
 from skilldesk.reports.blocks import fit
-from skilldesk.reports.blocks import qr_code
+from skilldesk.reports.blocks import beside_qr
 from skilldesk.reports.blocks import ruled_table
 from skilldesk.reports.blocks import signatures
-from skilldesk.reports.fonts import FONT
 from skilldesk.reports.fonts import TextLog
 from skilldesk.reports.form_receipt import hash_groups
 from skilldesk.reports.forms_class import heading
@@ -110,18 +109,7 @@ def _hash_block(data: dict, log: TextLog, width: float) -> Table:
             para(_("Bundle ID: {id}").format(id=log.add(str(data["bundle_id"]))), st["small"]),
             Spacer(1, 2 * mm),
             para(log.add(_(SYNC_NOTE)), st["small"])]
-    qr_size = 34 * mm
-    qr = qr_code(qr_payload(data), qr_size)
-    # else the drawing starts in Helvetica, a font reference left in the PDF, not embedded
-    qr.initialFontName = FONT
-    block = Table([[text, qr]],
-                  colWidths=[width - qr_size - 6 * mm, qr_size + 6 * mm])
-    block.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 9),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                               ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
-    return block
+    return beside_qr(text, qr_payload(data), 34 * mm, width)
 
 
 def _per_table(data: dict, log: TextLog, width: float) -> list:

@@ -18,7 +18,7 @@ from skilldesk.i18n import N_
 from skilldesk.i18n import _
 from skilldesk.reports.blocks import field_grid
 from skilldesk.reports.blocks import fit
-from skilldesk.reports.blocks import qr_code
+from skilldesk.reports.blocks import beside_qr
 from skilldesk.reports.blocks import ruled_table
 from skilldesk.reports.blocks import signatures
 from skilldesk.reports.forms_class import heading
@@ -51,15 +51,7 @@ def _digest_block(claim: dict, log: TextLog, width: float) -> Table:
             para(log.add(_("{lines} claim lines, {total} yuan, rule set {rules}.").format(
                 lines=claim["claim_lines"], total=yuan(claim["total_fen"]),
                 rules=claim["rule_set_id"])), st["small"])]
-    size = 24 * mm
-    table = Table([[text, qr_code(claim["digest"], size)]],
-                  colWidths=[width - size - 4 * mm, size + 4 * mm])
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 9),
-                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                               ("ALIGN", (1, 0), (1, 0), "RIGHT")]))
-    return table
+    return beside_qr(text, claim["digest"], 24 * mm, width, gap=4 * mm, valign="MIDDLE")
 
 
 def _totals_table(title: str, totals: list[tuple[str, int]], log: TextLog, width: float

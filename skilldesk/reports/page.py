@@ -107,7 +107,9 @@ def _draw_masthead(head: Masthead, canvas: Canvas, doc: BaseDocTemplate) -> None
     canvas.drawText(text)
     canvas.setFont(FONT, 8.5)
     left = _("Training institution: {name}").format(name=head.institution)
-    right = _("Class {code} {name}").format(code=head.class_code, name=head.class_name)
+    # forms that are not about a class (the sync receipt) leave the class out
+    right = _("Class {code} {name}").format(code=head.class_code, name=head.class_name) \
+        if head.class_code or head.class_name else ""
     room = width - 2 * MARGIN
     while text_width(right, 8.5) + text_width(left, 8.5) + 12 > room and len(right) > 12:
         right = right[:-2] + "…"

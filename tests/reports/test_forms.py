@@ -87,8 +87,11 @@ def test_forms_are_byte_identical_on_a_second_run(desk, tmp_path):
         assert b"D:20261025" in first  # the dates are the print date, not the clock
 
 
-def test_the_font_is_embedded_as_a_subset(desk, tmp_path):
-    result = render(desk, "results", class_in(desk, "assessed"), tmp_path / "r.pdf")
+@pytest.mark.parametrize("kind, state", [("results", "assessed"), ("sign-in", "in_training"),
+                                         ("claim-form", "assessed")])
+def test_the_font_is_embedded_as_a_subset(desk, tmp_path, kind, state):
+    """Also on forms with a QR code (a drawing starts in Helvetica unless told otherwise)."""
+    result = render(desk, kind, class_in(desk, state), tmp_path / "r.pdf")
     rows = pdffonts(result.path)
     assert rows, "no fonts"
     for row in rows:
@@ -119,7 +122,7 @@ def test_public_notice_shows_masked_numbers_only(desk, tmp_path):
 def test_claim_digest_is_sha256_of_the_canonical_claim_lines(desk, tmp_path, monkeypatch):
     encoded = []
     real = blocks.qr_code
-    monkeypatch.setattr("skilldesk.reports.forms_claim.qr_code",
+    monkeypatch.setattr("skilldesk.reports.blocks.qr_code",
                         lambda payload, *a, **k: encoded.append(payload) or real(payload, *a, **k))
     class_id = class_in(desk, "claimed")
     check = desk.subsidy.check_class(class_id, today=TODAY, readiness=False)

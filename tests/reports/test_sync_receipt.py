@@ -75,7 +75,7 @@ def render(data: dict, path) -> int:
 def test_the_receipt_carries_the_bundle_devices_hash_counts_and_conflicts(tmp_path, monkeypatch):
     payloads: list[str] = []
     real = blocks.qr_code
-    monkeypatch.setattr("skilldesk.reports.form_sync_receipt.qr_code",
+    monkeypatch.setattr("skilldesk.reports.blocks.qr_code",
                         lambda payload, size: payloads.append(payload) or real(payload, size))
     data = sample()
     pages = render(data, tmp_path / "r.pdf")
