@@ -15,7 +15,6 @@ COMMIT, so a row may point to one that comes later in the same bundle. Per row:
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field
@@ -25,6 +24,7 @@ from skilldesk.errors import SkilldeskError
 from skilldesk.i18n import N_
 from skilldesk.storage import sync as sql
 from skilldesk.storage import sync_rows
+from skilldesk.storage.driver import sqlite3
 
 
 #: where conflicting values wait until the changes of the same bundle are recorded

@@ -13,7 +13,6 @@ per index, producing exactly what the triggers would have produced.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -22,6 +21,8 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 
 from sqlite_utils import Database
+
+from skilldesk.storage.driver import sqlite3
 
 _AUDIT = ("created_at", "updated_at", "device_id")
 

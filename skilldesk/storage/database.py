@@ -16,7 +16,6 @@ in the foreground. Before a migration it always runs first, blocking.
 from __future__ import annotations
 
 import os
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from skilldesk.errors import SchemaTooNew
 from skilldesk.errors import StorageError
 from skilldesk.i18n import N_
 from skilldesk.storage import migrations
+from skilldesk.storage.driver import sqlite3
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000

@@ -17,6 +17,8 @@ from skilldesk.storage import schema_v4
 from skilldesk.storage import schema_v5
 from skilldesk.storage import schema_v6
 from skilldesk.storage import schema_v7
+from skilldesk.storage import schema_v8
+from skilldesk.storage import schema_v9
 
 MIGRATIONS = Migrations("skilldesk")
 _NAMES: list[str] = []
@@ -85,6 +87,22 @@ def m0007_sync(db: Database) -> None:
         db.execute(statement)
     schema_v7.install_triggers(db)
     schema_v7.record_existing_rows(db)
+
+
+@migration("0008_audit_chain")
+def m0008_audit_chain(db: Database) -> None:
+    """The operation log as a tamper-evident audit trail: each entry carries the
+    hash of the entry before it and its own."""
+    for statement in schema_v8.STATEMENTS:
+        db.execute(statement)
+
+
+@migration("0009_accounts")
+def m0009_accounts(db: Database) -> None:
+    """Accounts: when a password was set and by whom, and the log of every full
+    personal number shown on screen."""
+    for statement in schema_v9.STATEMENTS:
+        db.execute(statement)
 
 
 def known_names() -> list[str]:
