@@ -371,17 +371,38 @@ def bench_sync() -> None:
           f"{f['first_copy_seconds']:.2f} s (export + import)")
 
 
+def bench_encryption() -> None:
+    """The same import and people-page work on a plaintext and an encrypted database."""
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent), "SKILLDESK_NO_AUTO_BACKUP": "1"}
+    demo_db(100_000)
+    roster_file(50_000, ".csv")
+    out = subprocess.run([sys.executable, str(HERE / "encryption_child.py")],
+                         capture_output=True, text=True, check=True, env=env).stdout
+    f = json.loads(out.strip().splitlines()[-1])
+    plain, enc = f["import_plain"], f["import_encrypted"]
+    print(f"encryption at rest, 50,000-row CSV import: plaintext {plain:.2f} s, encrypted "
+          f"{enc:.2f} s (+{(enc / plain - 1) * 100:.0f}%), medians of 3")
+    p, e = f["people_plain"], f["people_encrypted"]
+    print(f"  100,000 people: open {p['open'] * 1000:.0f} ms plain vs {e['open'] * 1000:.0f} ms "
+          f"encrypted (the login's Argon2id included); first page {p['first_page'] * 1000:.1f} "
+          f"vs {e['first_page'] * 1000:.1f} ms; searches "
+          + ", ".join(f"{t} {p['searches'][t] * 1000:.1f}/{e['searches'][t] * 1000:.1f} ms"
+                      for t in p["searches"]))
+    print(f"  encrypting the 100,000-person database in place: "
+          f"{f['encrypt_100k_seconds']:.1f} s (once, at set-up)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true",
                         help="use 100,000 people for the page figures (no 1M database)")
     parser.add_argument("--only", choices=("demo", "startup", "people", "import", "classes",
-                                           "subsidy", "reports", "package", "sync"),
+                                           "subsidy", "reports", "package", "sync", "encryption"),
                         action="append",
                         help="run only these parts (repeatable)")
     args = parser.parse_args()
     parts = set(args.only or ("demo", "startup", "people", "import", "classes", "subsidy",
-                              "reports", "package", "sync"))
+                              "reports", "package", "sync", "encryption"))
     if "demo" in parts:
         bench_demo()
     if "startup" in parts:
@@ -407,6 +428,8 @@ def main() -> None:
         bench_package()
     if "sync" in parts:
         bench_sync()
+    if "encryption" in parts:
+        bench_encryption()
 
 
 if __name__ == "__main__":

@@ -14,10 +14,13 @@ from dataclasses import asdict
 from pathlib import Path
 
 from skilldesk import __version__
+from skilldesk import cli_audit
+from skilldesk import cli_backup
 from skilldesk import cli_catalogue
 from skilldesk import cli_claims
 from skilldesk import cli_class_imports
 from skilldesk import cli_classes
+from skilldesk import cli_accounts
 from skilldesk import cli_keys
 from skilldesk import cli_sync
 from skilldesk import cli_reports
@@ -38,6 +41,8 @@ from skilldesk.cli_support import issue_lines
 from skilldesk.cli_support import issues_json
 from skilldesk.cli_support import refused
 from skilldesk.cli_support import saved_line
+from skilldesk.core.accounts import DEMO_ACCOUNTS
+from skilldesk.core.accounts import secure_demo
 from skilldesk.core.desk import Desk
 from skilldesk.core.institution import validate as validate_institution
 from skilldesk.core.models import INSTITUTION_KINDS
@@ -61,21 +66,26 @@ def cmd_demo(args: argparse.Namespace, out: Output) -> int:
     desk = Desk.open(path, create=True)
     try:
         summary = desk.build_demo(people=args.people, seed=args.seed, progress=progress)
+        secure_demo(desk)
     except BaseException:
         desk.close()
         _remove_database(path)  # never leave a half-made demo behind
         raise
     desk.close()
     progress.finish()
-    data = {"db": str(path), **asdict(summary)}
+    accounts = [{"user": u, "role": r, "password": pw} for u, _d, r, pw in DEMO_ACCOUNTS]
+    data = {"db": str(path), **asdict(summary), "accounts": accounts}
     out.result(data, _("Demo institution created in {path}: {people} people, "
                        "{classes} classes, {enrolments} enrolments.").format(
-                           path=path, **asdict(summary)))
+                           path=path, **asdict(summary)) + "\n" + _(
+                           "Demo accounts (user / password): {accounts}").format(
+                           accounts=", ".join(f"{a['user']} / {a['password']}"
+                                              for a in accounts)))
     return EXIT_OK
 
 
 def _remove_database(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".keys"):
         Path(str(path) + suffix).unlink(missing_ok=True)
 
 
@@ -90,16 +100,28 @@ def cmd_init(args: argparse.Namespace, out: Output) -> int:
     _clean, issues = validate_institution(draft)
     if any(i.severity == "error" for i in issues):
         raise ValidationError(issues)
+    password = cli_accounts.new_password(args.admin) if args.admin else None
     desk = Desk.open(path, create=True)
+    recovery = None
     try:
         desk.institution.create(draft)
         institution = desk.institution.get()
+        if args.admin:
+            recovery = desk.accounts.secure(args.admin, password)
     finally:
         desk.close()
     assert institution is not None
-    data = {"db": str(path), "institution": asdict(institution)}
-    out.result(data, _("Institution {name} created in {path}.").format(
-        name=institution.name, path=path))
+    data = {"db": str(path), "institution": asdict(institution), "admin": args.admin,
+            "encrypted": recovery is not None, "recovery_key": recovery}
+    text = _("Institution {name} created in {path}.").format(name=institution.name, path=path)
+    if recovery:
+        text += "\n" + _("Encrypted, with {user} as its administrator. Recovery key (print it "
+                         "and keep it in the safe; it is shown once):\n  {key}").format(
+            user=args.admin, key=recovery)
+    else:
+        text += "\n" + _("Warning: no accounts, so the database is not encrypted. Add them with "
+                         "skilldesk-cli accounts setup --admin NAME.")
+    out.result(data, text)
     return EXIT_OK
 
 
@@ -108,9 +130,10 @@ def cmd_info(args: argparse.Namespace, out: Output) -> int:
     desk = Desk.open(path, readonly=True)
     try:
         data = desk.info()
+        key = desk.db_key
     finally:
         desk.close()
-    Desk.check_file_integrity(path)  # raises DatabaseCorrupt: exit 1 with the advice
+    Desk.check_file_integrity(path, key)  # raises DatabaseCorrupt: exit 1 with the advice
     data["integrity"] = "ok"
     inst = data["institution"]
     lines = [
@@ -194,6 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="database file (default: the one in the user data folder)")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="print one JSON document on stdout")
+    common.add_argument("--user", default=argparse.SUPPRESS, metavar="NAME",
+                        help="log in as NAME (password: prompt or SKILLDESK_PASSWORD)")
     parser = argparse.ArgumentParser(prog="skilldesk-cli", parents=[common],
                                      description="SkillDesk command line")
     parser.add_argument("--version", action="version", version=f"skilldesk {__version__}")
@@ -212,6 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--address")
     init.add_argument("--contact-name")
     init.add_argument("--contact-phone")
+    init.add_argument("--admin", metavar="NAME",
+                      help="the administrator account (encrypts the database; password: "
+                           "prompt or SKILLDESK_NEW_PASSWORD)")
     init.set_defaults(handler=cmd_init)
 
     info = commands.add_parser("info", parents=[common], help="schema version, institution, counts")
@@ -250,6 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_claims.register(commands, common)
     cli_keys.register(commands, common)
     cli_sync.register(commands, common)
+    cli_audit.register(commands, common)
+    cli_accounts.register(commands, common)
+    cli_backup.register(commands, common)
     return parser
 
 
@@ -263,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         return EXIT_USAGE
     out = Output(args.json)
+    cli_accounts.install_login(args)
     try:
         return args.handler(args, out)
     except SkilldeskError as exc:

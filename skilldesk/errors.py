@@ -78,6 +78,17 @@ class NotADatabase(StorageError):
     default_msgid = N_("The file {path} is not a SkillDesk database.")
 
 
+class DatabaseEncrypted(StorageError):
+    code = "E_DB_ENCRYPTED"
+    default_msgid = N_("The database {path} is encrypted. Log in with your account to open it.")
+
+
+class WrongDatabaseKey(StorageError):
+    code = "E_DB_KEY"
+    default_msgid = N_("The database {path} could not be opened with this key: it belongs to "
+                       "another database, or the file is damaged. Nothing was changed.")
+
+
 class Cancelled(SkilldeskError):
     """The user cancelled a long operation. Never shown as an error."""
 

@@ -12,6 +12,9 @@ import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["SKILLDESK_HOME"] = tempfile.mkdtemp(prefix="skilldesk-tests-")
+# automatic backups (before imports, claims, migrations) stay off unless a test of them
+# turns them on: they would fill every test's folder
+os.environ.setdefault("SKILLDESK_NO_AUTO_BACKUP", "1")
 
 import pytest  # noqa: E402
 
@@ -44,3 +47,12 @@ def desk():
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "test.skilldesk"
+
+
+@pytest.fixture(autouse=True)
+def _no_login_left_behind():
+    """The CLI installs a process-wide login answer (Desk.credentials): not past a test."""
+    yield
+    from skilldesk.core.desk import Desk
+
+    Desk.credentials = None

@@ -241,6 +241,7 @@ class CatalogueService:
         items = preview.items
         if not items:
             raise CatalogueEmpty()
+        desk.backups.before("import")
         with desk.write() as now:
             catalogue_id = clock.new_id()
             record = {
@@ -268,6 +269,7 @@ class CatalogueService:
         info = self.get(catalogue_id)
         if info.active:
             return Changes()
+        self._desk.backups.before("import")
         with self._desk.write() as now:
             self._activate(catalogue_id, now)
         return Changes(catalogue=True, ids=(catalogue_id,))

@@ -53,6 +53,7 @@ def sign(service: ClaimService, desk: Desk, claim_no: str, private_key, out_path
             ", ".join(dict.fromkeys(_code(desk, r.class_id) for r in s.records)) or s.code,
             s.code, s.msgid, s.params) for s in blocking],
             claim_no=claim["claim_no"], count=len(blocking))
+    desk.backups.before("claim")
     from skilldesk.package.build import build_package
     from skilldesk.package.model import ClaimPackageInput
 
@@ -71,6 +72,7 @@ def sign(service: ClaimService, desk: Desk, claim_no: str, private_key, out_path
         progress.update(len(FORM_KINDS) * len(classes), 0, _("Signing the package"))
     package, manifest_sha256 = build_package(data, private_key)
     out_path = Path(out_path)
+    _remove_stale_temporaries(out_path)
     handle, temp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp",
                                          dir=out_path.parent)
     temp = Path(temp_name)
@@ -92,6 +94,17 @@ def sign(service: ClaimService, desk: Desk, claim_no: str, private_key, out_path
     finally:
         temp.unlink(missing_ok=True)
     return Changes(claims=True, classes=True, ids=(claim["id"],))
+
+
+def _remove_stale_temporaries(out_path: Path) -> None:
+    """Half-written packages a killed SkillDesk left beside *out_path* (never at it):
+    they hold personal data and are of no use. (The writer lock means no other
+    SkillDesk is signing into the same name from this database now.)"""
+    for stale in out_path.parent.glob(f".{out_path.name}.*.tmp"):
+        try:
+            stale.unlink()
+        except OSError:
+            pass
 
 
 def receipt(service: ClaimService, desk: Desk, claim_no: str, path: Path, *,

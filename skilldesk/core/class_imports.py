@@ -234,6 +234,7 @@ class ClassImportService:
         counts = preview.counts
         if strict and counts["invalid"]:
             return ImportResult(False, None, counts, Changes())
+        desk.backups.before("import")
         with desk.write() as now:
             items = self._apply(preview)
             batch_id = str(uuid.uuid4())

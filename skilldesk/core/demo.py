@@ -78,6 +78,7 @@ from skilldesk.errors import Conflict
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
 from skilldesk.rules.identifiers import uscc_check_char
+from skilldesk.storage import audit as audit_sql
 from skilldesk.storage import bulk
 from skilldesk.rules.policy import rule_set_for
 from skilldesk.storage import classes as class_sql
@@ -197,7 +198,7 @@ class _Builder(_ClassPlanner):
         )
         after = json.dumps(asdict(summary), ensure_ascii=False, sort_keys=True,
                            separators=(",", ":"))
-        bulk.insert_rows(self.db, "op_log", [(
+        audit_sql.append_rows(self.db, [(  # chained by hash like every entry
             self.uid(), self.ts(self.now_ms), "", self.device, "demo.generate",
             "institution", self.institution_id, None, after,
         )])

@@ -10,6 +10,7 @@ that same transaction, and returns a ``Changes`` record.
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -20,8 +21,17 @@ from skilldesk.core import clock
 from skilldesk.core import demo
 from skilldesk.core.progress import Progress
 from skilldesk.errors import DatabaseCorrupt
+from skilldesk.core import permissions
+from skilldesk.core.accounts import Account
+from skilldesk.core.accounts import AccountService
+from skilldesk.core.accounts import LoginRequired
+from skilldesk.core.accounts import authenticate
+from skilldesk.core.accounts import verify_account
 from skilldesk.core.attachments import AttachmentService
+from skilldesk.core.audit import AuditService
+from skilldesk.core.keystore import keystore_path
 from skilldesk.core.attendance import AttendanceService
+from skilldesk.core.backups import BackupService
 from skilldesk.core.catalogue import CatalogueService
 from skilldesk.core.class_imports import ClassImportService
 from skilldesk.core.claims import ClaimService
@@ -36,12 +46,23 @@ from skilldesk.core.readiness import ReadinessService
 from skilldesk.core.reports import ReportService
 from skilldesk.core.roster_import import RosterImportService
 from skilldesk.storage import database
+from skilldesk.storage import location
+from skilldesk.storage.writer_lock import WriterLock
+from skilldesk.storage.writer_lock import default_user
 from skilldesk.storage import institution as institution_sql
 from skilldesk.storage import oplog
 from skilldesk.storage import sync as sync_sql
 
 
+log = logging.getLogger(__name__)
+
+
 class Desk:
+    #: Where ``open`` asks for a user name and password when the caller gave none and the
+    #: database has accounts: the CLI answers from ``--user`` and a prompt, the GUI from
+    #: its login dialog. ``(path) -> (user, password)``; None: refuse (LoginRequired).
+    credentials = None
+
     def __init__(self, db: Database, path: Path | None, *, user_name: str = "") -> None:
         self.db = db
         self.path = path
@@ -49,6 +70,12 @@ class Desk:
         self._user_marked = False
         self.writes = 0  # transactions this Desk opened: lets a preview know it is still current
         self.device_id = database.get_setting(db, "device_id") or ""
+        # set by open() for a database with accounts: the key it was opened with and
+        # the account whose role the facade checks (None: no accounts, no limits)
+        self.db_key: bytes | None = None
+        self.account: Account | None = None
+        self.writer_lock: WriterLock | None = None   # held while this Desk may write
+        self.accounts = AccountService(self)
         self.people = PeopleService(self)
         self.institution = InstitutionService(self)
         self.roster = RosterImportService(self)
@@ -64,14 +91,61 @@ class Desk:
         self.sync = SyncService(self)
         self.reports = ReportService(self)
         self.claims = ClaimService(self)
+        self.audit = AuditService(self)
+        self.backups = BackupService(self)
 
     @classmethod
     def open(
-        cls, path: str | Path | None, *, create: bool = False, readonly: bool = False
+        cls, path: str | Path | None, *, create: bool = False, readonly: bool = False,
+        user: str | None = None, password: str | None = None,
     ) -> Desk:
-        """Open the database at *path* (``None``: a new in-memory one)."""
-        db = database.open_database(path, create=create, readonly=readonly)
-        return cls(db, Path(path) if path is not None else None)
+        """Open the database at *path* (``None``: a new in-memory one).
+
+        A database with accounts (a key file beside it) needs *user* and *password*:
+        they unwrap its key, and the account's role then limits what this Desk may do.
+        """
+        key, account = None, None
+        if path is not None and keystore_path(path).exists():
+            if not user and Desk.credentials is not None:
+                user, password = Desk.credentials(Path(path))
+            if not user:
+                raise LoginRequired()
+            key, _store = authenticate(Path(path), user, password or "")
+        lock = None
+        if path is not None:
+            location.check_location(path)   # a network drive is refused before anything
+            if not readonly and (create or Path(path).exists()):
+                lock = WriterLock.acquire(path, user=user or default_user())
+        try:
+            db = database.open_database(path, create=create, readonly=readonly, key=key)
+            if key is not None:
+                try:
+                    account = verify_account(db, user, password or "")
+                except Exception:
+                    db.conn.close()
+                    raise
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        desk = cls(db, Path(path) if path is not None else None,
+                   user_name=account.username if account else "")
+        desk.db_key, desk.account, desk.writer_lock = key, account, lock
+        if lock is not None and lock.was_stale:
+            log.warning("database lock left by a crashed session taken over (%s)",
+                        (lock.previous or {}).get("host", "?"))
+        return desk
+
+    def reopen(self, key: bytes, account: Account) -> None:
+        """After the file was encrypted under this Desk (accounts set up): the same
+        Desk, now on the encrypted file as *account*."""
+        self.db = database.open_database(self.path, key=key)
+        self.db_key, self.account, self.user_name = key, account, account.username
+        self._user_marked = False
+
+    @property
+    def role(self) -> str | None:
+        return None if self.account is None else self.account.role
 
     def data_version(self) -> tuple[int, int]:
         """Changes when this Desk or any other connection has written since."""
@@ -79,27 +153,36 @@ class Desk:
 
     def close(self) -> None:
         self.db.conn.close()
+        if self.writer_lock is not None:
+            self.writer_lock.release()
+            self.writer_lock = None
+
+    def require(self, entity: str, action: str) -> None:
+        """Refuse early (before any work) what ``log`` would refuse at the end."""
+        permissions.require_change(self.role, entity, action)
 
     @staticmethod
-    def check_file_integrity(path: str | Path) -> None:
+    def check_file_integrity(path: str | Path, key: bytes | None = None) -> None:
         """Read the whole file and raise ``DatabaseCorrupt`` if it is damaged.
 
         Does not use any open Desk: safe on any thread, e.g. in the background
         after start-up (it takes about 1 s per 100 MB).
         """
-        problems = database.quick_check(path)
+        problems = database.quick_check(path, key)
         if problems:
             raise DatabaseCorrupt(path=str(path), detail="; ".join(problems[:5]))
 
     # -- helpers for the services -------------------------------------------------
 
     @contextmanager
-    def write(self, *, bulk: bool = False) -> Iterator[str]:
+    def write(self, *, bulk: bool = False, own_account: bool = False) -> Iterator[str]:
         """One transaction; yields the timestamp every row written in it shares.
 
         ``bulk``: a large write whose COMMIT should not also copy the WAL into the
         database file; call ``checkpoint()`` afterwards, when nobody is waiting.
         """
+        if not own_account:   # a read-only account still changes its own password
+            permissions.require_writer(self.role)
         self.writes += 1
         if bulk:
             with database.checkpoint_deferred(self.db), self.db.atomic():
@@ -125,6 +208,9 @@ class Desk:
         self, at: str, action: str, entity: str, entity_id: str,
         before: dict | None, after: dict | None,
     ) -> None:
+        # every change through the facade passes here, inside its transaction: a change
+        # the role may not make is refused and rolled back with everything it wrote
+        permissions.require_change(self.role, entity, action)
         oplog.append(
             self.db, at=at, user_name=self.user_name, device_id=self.device_id,
             action=action, entity=entity, entity_id=entity_id, before=before, after=after,

@@ -182,6 +182,7 @@ class HistoryImportService:
         progress.check()
         ids = clock.new_ids(len(new))
         log_id = clock.new_id()
+        desk.backups.before("import")
         with desk.write() as now:
             sql.insert(desk.db, [(
                 record_id, row.values["person_id"], SOURCE, row.values["kind"],

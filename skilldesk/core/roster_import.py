@@ -327,6 +327,7 @@ class RosterImportService:
         desk = self._desk
         progress.update(0, 0, _(_SAVE))
         stale = preview.data_version != desk.data_version()
+        desk.backups.before("import")
         with collector_paused(), desk.write(bulk=True) as now:
             klass = self._class(preview.class_code)
             if stale:  # something was written since the preview: compare again, inside

@@ -53,6 +53,7 @@ def import_bundle(service: SyncService, data: bytes, *, progress=None) -> Import
             "imported here was no. {last}."),
             number=header["bundle_no"], device=peer["name"], origin=origin[:8],
             have=have, needed=needed, last=peer["last_in_no"])
+    service._desk.backups.before("import")
     with service._desk.write(bulk=True) as now:
         applier = sync_apply.Applier(
             service.db, service.shapes(), self_id=ident["device_id"], local_vv=local_vv,

@@ -84,10 +84,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "enrolment_id", "month_offset", "status", "employer", "employer_uscc",
         "contract_date", "jobs_created", "recorded_on", *_AUDIT,
     ),
-    "op_log": (
-        "op_id", "at", "user_name", "device_id", "action", "entity", "entity_id",
-        "before_json", "after_json",
-    ),
+    # (op_log is not here: its entries are chained by hash, storage/audit.py append_rows)
 }
 
 _INSERT_SQL: dict[str, str] = {

@@ -24,7 +24,9 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from skilldesk.errors import DatabaseCorrupt
+from skilldesk.errors import DatabaseEncrypted
 from skilldesk.errors import NotADatabase
+from skilldesk.errors import WrongDatabaseKey
 from skilldesk.errors import SchemaTooNew
 from skilldesk.errors import StorageError
 from skilldesk.i18n import N_
@@ -36,17 +38,53 @@ BUSY_TIMEOUT_MS = 5000
 MMAP_BYTES = 2_147_418_112  # SQLITE_MAX_MMAP_SIZE's default cap
 
 
-def _check_header(path: Path) -> None:
+#: First bytes of files that are certainly not an encrypted database (a spreadsheet, a
+#: PDF, a Word file renamed): refused as such rather than "log in to open".
+_OTHER_FORMATS = (b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"{", b"<", b"\xef\xbb\xbf")
+
+
+def is_encrypted(path: str | Path) -> bool:
+    """Does *path* hold an encrypted (SQLCipher) database, as far as its header tells?"""
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except OSError:
+        return False
+    return len(head) == len(SQLITE_HEADER) and head != SQLITE_HEADER \
+        and not head.startswith(_OTHER_FORMATS)
+
+
+def _check_header(path: Path, key: bytes | None) -> None:
     try:
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise StorageError(detail=str(exc)) from exc
-    if head and head != SQLITE_HEADER:
+    if not head or head == SQLITE_HEADER:
+        return
+    if not is_encrypted(path):
         raise NotADatabase(path=str(path))
+    if key is None:
+        raise DatabaseEncrypted(path=str(path))
 
 
-def _connect(target: str, *, readonly: bool) -> sqlite3.Connection:
+def _apply_key(conn, key: bytes | None, target: str) -> None:
+    """SQLCipher: a raw 256-bit key (no passphrase derivation: the key is random and
+    reaches here unwrapped by the accounts' Argon2id). Must be the first statement."""
+    if key is None:
+        return
+    if len(key) != 32:
+        raise ValueError("a database key is 32 bytes")
+    conn.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our error to report
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise WrongDatabaseKey(path=target, detail=str(exc)) from exc
+
+
+def _connect(target: str, *, readonly: bool, key: bytes | None = None):
     if readonly:
         uri = Path(target).resolve().as_uri() + "?mode=ro"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
@@ -54,6 +92,7 @@ def _connect(target: str, *, readonly: bool) -> sqlite3.Connection:
         # check_same_thread=False: the Desk is driven by exactly one worker
         # thread at a time (ui.tasks.TaskRunner serialises all access).
         conn = sqlite3.connect(target, check_same_thread=False)
+    _apply_key(conn, key, target)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     if target != ":memory:" and not readonly:
@@ -70,12 +109,17 @@ def _connect(target: str, *, readonly: bool) -> sqlite3.Connection:
 
 
 def open_database(
-    path: str | Path | None, *, create: bool = False, readonly: bool = False
+    path: str | Path | None, *, create: bool = False, readonly: bool = False,
+    key: bytes | None = None,
 ) -> Database:
     """Open (and if *create*, create) the database at *path*; ``None`` = in memory.
 
-    Raises ``NotADatabase``, ``DatabaseCorrupt``, ``SchemaTooNew`` or
-    ``StorageError`` with a message that tells the user what to do.
+    *key*: the 32-byte key of an encrypted database (a new file made with a key is
+    encrypted from its first page).
+
+    Raises ``NotADatabase``, ``DatabaseEncrypted``, ``WrongDatabaseKey``,
+    ``DatabaseCorrupt``, ``SchemaTooNew`` or ``StorageError`` with a message that tells
+    the user what to do.
     """
     existed = False
     if path is None:
@@ -84,7 +128,7 @@ def open_database(
         file = Path(path)
         if file.exists():
             existed = file.stat().st_size > 0
-            _check_header(file)
+            _check_header(file, key)
         elif not create:
             raise StorageError(
                 "The database file {path} does not exist.", path=str(file)
@@ -93,7 +137,7 @@ def open_database(
             file.parent.mkdir(parents=True, exist_ok=True)
         target = str(file)
     try:
-        conn = _connect(target, readonly=readonly)
+        conn = _connect(target, readonly=readonly, key=key)
         db = Database(conn, execute_plugins=False, strict=True)
         _refuse_newer(db)
         if readonly and existed and migrations.MIGRATIONS.pending(db):
@@ -105,8 +149,8 @@ def open_database(
                     "The database {path} was made by an older version of SkillDesk and must "
                     "be upgraded, but it cannot be written here. Open it once with SkillDesk "
                     "where it can be written."), path=target)
-            open_database(path).conn.close()
-            conn = _connect(target, readonly=True)
+            open_database(path, key=key).conn.close()
+            conn = _connect(target, readonly=True, key=key)
             db = Database(conn, execute_plugins=False, strict=True)
         if not readonly:
             if existed and migrations.MIGRATIONS.pending(db):
@@ -115,6 +159,11 @@ def open_database(
                 if problems:
                     conn.close()
                     raise DatabaseCorrupt(path=target, detail="; ".join(problems[:5]))
+                # and keep the file as it was before the upgrade (the backup API, on a
+                # connection of its own; no migration runs if the backup fails)
+                if os.environ.get("SKILLDESK_NO_AUTO_BACKUP") != "1":
+                    from skilldesk.storage import backup
+                    backup.backup_before_migration(target, key)
             migrations.MIGRATIONS.apply(db)
             _ensure_device_id(db)
     except sqlite3.DatabaseError as exc:
@@ -129,14 +178,14 @@ def _run_quick_check(conn: sqlite3.Connection) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
-def quick_check(path: str | Path) -> list[str]:
+def quick_check(path: str | Path, key: bytes | None = None) -> list[str]:
     """Problems ``PRAGMA quick_check`` finds in the file at *path* (empty = intact).
 
     Uses its own read-only connection, so it may run on any thread while the
     database is in use.
     """
     try:
-        conn = _connect(str(path), readonly=True)
+        conn = _connect(str(path), readonly=True, key=key)
         try:
             return _run_quick_check(conn)
         finally:
@@ -196,3 +245,39 @@ def schema_version(db: Database) -> str:
 def get_setting(db: Database, key: str) -> str | None:
     row = db.execute("SELECT value FROM setting WHERE key = ?", [key]).fetchone()
     return row[0] if row else None
+
+
+def encrypt_file(path: str | Path, key: bytes) -> None:
+    """Turn the plaintext database at *path* (closed by every caller) into an encrypted
+    one, in place: exported page by page into a new keyed file (SQLCipher's
+    ``sqlcipher_export``), flushed, then swapped in by one rename. A failure leaves the
+    plaintext file as it was."""
+    file = Path(path)
+    tmp = file.with_name(file.name + ".encrypting")
+    tmp.unlink(missing_ok=True)
+    conn = sqlite3.connect(str(file))
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", [str(tmp)])
+        conn.execute("SELECT sqlcipher_export('encrypted')")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+        conn.execute("DETACH DATABASE encrypted")
+    finally:
+        conn.close()
+    with tmp.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    for suffix in ("-wal", "-shm"):
+        Path(str(file) + suffix).unlink(missing_ok=True)
+    os.replace(tmp, file)
+    _fsync_folder(file.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return  # Windows: MoveFileEx is atomic; folders cannot be opened to fsync
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -131,10 +131,9 @@ def insert_enrolments(db: Database, rows: Sequence[tuple]) -> None:
 
 def append_ops(db: Database, rows: Sequence[tuple]) -> None:
     """Op-log rows: (op_id, at, user_name, device_id, action, entity, entity_id,
-    before_json, after_json)."""
-    db.conn.executemany(
-        "INSERT INTO op_log(op_id, at, user_name, device_id, action, entity, entity_id, "
-        "before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    before_json, after_json), chained to the log by hash (storage/audit.py)."""
+    from skilldesk.storage import audit  # noqa: PLC0415 (kept inside: the one edit here)
+    audit.append_rows(db, rows)
 
 
 # -- batches ---------------------------------------------------------------------

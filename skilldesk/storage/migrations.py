@@ -92,9 +92,11 @@ def m0007_sync(db: Database) -> None:
 @migration("0008_audit_chain")
 def m0008_audit_chain(db: Database) -> None:
     """The operation log as a tamper-evident audit trail: each entry carries the
-    hash of the entry before it and its own."""
+    hash of the entry before it and its own (the entries already there chained
+    in seq order)."""
     for statement in schema_v8.STATEMENTS:
         db.execute(statement)
+    schema_v8.chain_existing_entries(db)
 
 
 @migration("0009_accounts")

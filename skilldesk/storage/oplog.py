@@ -7,6 +7,8 @@ import uuid
 
 from sqlite_utils import Database
 
+from skilldesk.storage import audit
+
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -27,12 +29,9 @@ def append(
     before: dict | None,
     after: dict | None,
 ) -> None:
-    db.execute(
-        "INSERT INTO op_log(op_id, at, user_name, device_id, action, entity, entity_id, "
-        "before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [str(uuid.uuid4()), at, user_name, device_id, action, entity, entity_id,
-         _dump(before), _dump(after)],
-    )
+    # chained to the entry before it (storage/audit.py), inside the writer's transaction
+    audit.append_rows(db, [(str(uuid.uuid4()), at, user_name, device_id, action, entity,
+                            entity_id, _dump(before), _dump(after))])
 
 
 def entries_for(db: Database, entity: str, entity_id: str) -> list[dict]:

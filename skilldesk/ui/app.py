@@ -18,7 +18,7 @@ from skilldesk.app_info import ORG_DOMAIN
 from skilldesk.app_info import ORG_NAME
 from skilldesk.ui.controller import AppController
 
-PAGES = ("people", "classes", "claims", "sync", "policy", "settings")
+PAGES = ("people", "classes", "claims", "sync", "audit", "policy", "settings")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -32,6 +32,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--page", choices=PAGES, default="people")
     parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES))
     parser.add_argument("--no-crash-dialog", action="store_true")
+    parser.add_argument("--user", metavar="NAME",
+                        help="--screenshot of a database with accounts: sign in as NAME "
+                             "(password in SKILLDESK_PASSWORD)")
+    parser.add_argument("--idle-minutes", type=float, metavar="N",
+                        help="lock the window after N minutes without input (default 10)")
     return parser.parse_args(argv)
 
 

@@ -1,33 +1,54 @@
-"""The application's flow: pick the database, open it on the worker, show the
-window, handle the first run and language switches, take screenshots."""
+"""The application's flow: pick the database, sign in when it has accounts, open it
+on the worker, show the window, handle the first run, the idle lock and language
+switches, take screenshots."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
+import os
 import sys
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo
+from PySide6.QtCore import Qt
 from PySide6.QtCore import QTimer
 from PySide6.QtCore import QTranslator
 from PySide6.QtWidgets import QApplication
 from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QMessageBox
 
 from skilldesk import config
 from skilldesk import i18n
 from skilldesk import paths
+from skilldesk.core.accounts import Account
+from skilldesk.core.accounts import AccountDisabled
+from skilldesk.core.accounts import secure_demo
 from skilldesk.core.desk import Desk
+from skilldesk.core.keystore import AccountLocked
+from skilldesk.core.keystore import KeyStore
+from skilldesk.core.keystore import WrongPassword
+from skilldesk.core.keystore import keystore_path
 from skilldesk.core.models import Institution
 from skilldesk.errors import SkilldeskError
 from skilldesk.i18n import _
 from skilldesk.ui import fonts
 from skilldesk.ui.errors import install_crash_handler
 from skilldesk.ui.errors import show_error
+from skilldesk.storage.writer_lock import DatabaseInUse
 from skilldesk.ui.hub import Hub
+from skilldesk.ui.lock_screen import DEFAULT_IDLE_MINUTES
+from skilldesk.ui.lock_screen import IdleWatch
+from skilldesk.ui.lock_screen import LockScreen
+from skilldesk.ui.lock_screen import lock_window
+from skilldesk.ui.login_dialog import LoginDialog
 from skilldesk.ui.mainwindow import MainWindow
 from skilldesk.ui.setup_dialog import SetupDialog
 from skilldesk.ui.tasks import TaskRunner
+from skilldesk.ui.users_dialog import PasswordDialog
+from skilldesk.ui.users_dialog import RecoveryKeyDialog
 from skilldesk.ui.widgets import run_with_progress
 
 log = logging.getLogger(__name__)
@@ -49,6 +70,48 @@ def target_database(args: argparse.Namespace, prefs: config.Preferences) -> tupl
     return path, "open" if path.exists() else "setup"
 
 
+def idle_minutes(args: argparse.Namespace) -> float:
+    """Minutes without input before the window locks: --idle-minutes, then the
+    SKILLDESK_IDLE_MINUTES environment variable (tests), then the default."""
+    value = getattr(args, "idle_minutes", None) or os.environ.get("SKILLDESK_IDLE_MINUTES")
+    try:
+        minutes = float(value) if value else DEFAULT_IDLE_MINUTES
+    except ValueError:
+        minutes = DEFAULT_IDLE_MINUTES
+    return minutes if minutes > 0 else DEFAULT_IDLE_MINUTES
+
+
+def _is_demo_store(path: Path) -> bool:
+    try:
+        store = KeyStore.load(path)
+    except SkilldeskError:
+        return False
+    return bool(store and store.demo)
+
+
+def _secure(admin: tuple[str, str, str], desk: Desk) -> str | None:
+    """Accounts for a database that has none yet: the recovery key to show once."""
+    if desk.role is not None or desk.path is None:
+        return None
+    user, display, password = admin
+    return desk.accounts.secure(user, password, display_name=display)
+
+
+def _create_institution(draft, admin, desk: Desk) -> str | None:
+    desk.institution.create(draft)
+    return _secure(admin, desk)
+
+
+def _set_up_laptop(admin, desk: Desk) -> str | None:
+    desk.sync.set_device(role="laptop")
+    return _secure(admin, desk)
+
+
+def _secure_demo(desk: Desk) -> None:
+    if desk.role is None and desk.path is not None:
+        secure_demo(desk)
+
+
 class AppController:
     def __init__(self, app: QApplication, args: argparse.Namespace,
                  prefs: config.Preferences, log_path: Path) -> None:
@@ -64,6 +127,14 @@ class AppController:
         self.runner = TaskRunner()
         self.window: MainWindow | None = None
         self.path: Path | None = None
+        # who signed in (None: a database without accounts) and with what
+        self.account: Account | None = None
+        self.readonly = False
+        self._credentials: tuple[str, str] | None = None
+        self.idle: IdleWatch | None = None
+        self.lock_screen: LockScreen | None = None
+        self.recovery_dialog: RecoveryKeyDialog | None = None
+        self.password_dialog: PasswordDialog | None = None
 
     # -- start-up ------------------------------------------------------------------------
 
@@ -72,8 +143,15 @@ class AppController:
             self.runner.shutdown()
             return self.exit_code
         code = self.app.exec()
-        self.runner.shutdown()
+        self.close()
         return self.exit_code or code
+
+    def close(self) -> None:
+        """Stop watching for idleness and close the database (end of run, tests)."""
+        if self.idle is not None:
+            self.idle.stop()
+            self.idle = None
+        self.runner.shutdown()
 
     def start(self) -> bool:
         """Pick the database (first-run set-up if there is none) and start opening
@@ -90,28 +168,59 @@ class AppController:
                 path, mode = paths.demo_db_path(), "demo"
             elif dialog.choice == "laptop":
                 self._open(path, create=True, page="sync",
-                           then=lambda desk: desk.sync.set_device(role="laptop"))
+                           then=partial(_set_up_laptop, dialog.admin()))
                 return True
             else:
-                draft = dialog.form.draft()
                 self._open(path, create=True,
-                           then=lambda desk: desk.institution.create(draft))
+                           then=partial(_create_institution, dialog.form.draft(),
+                                        dialog.admin()))
                 return True
+        if keystore_path(path).exists():
+            return self._sign_in(path)
         self._open(path, create=(mode == "demo"), demo=(mode == "demo"))
         return True
 
+    def _sign_in(self, path: Path, *, message: str = "", user: str = "",
+                 page: str | None = None) -> bool:
+        """The login dialog, then the open on the worker; False when cancelled."""
+        if self.args.screenshot:
+            user = getattr(self.args, "user", None) or ""
+            password = os.environ.get("SKILLDESK_PASSWORD", "")
+            if not user or not password:
+                self._fail(_("This database has accounts: give --user NAME and the password "
+                             "in SKILLDESK_PASSWORD."))
+                return False
+            self._open(path, create=False, credentials=(user, password))
+            return True
+        dialog = LoginDialog(path, demo=_is_demo_store(path), user=user, message=message)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            if self.window is not None:   # after a failed attempt or 切换用户: nothing to run
+                self.app.quit()
+            return False
+        self._open(path, create=False, credentials=(dialog.user, dialog.password), page=page)
+        return True
+
     def _open(self, path: Path, *, create: bool, demo: bool = False, then=None,
-              page: str | None = None) -> None:
+              page: str | None = None, credentials: tuple[str, str] | None = None,
+              readonly: bool = False) -> None:
         self.path = path
+        self._credentials = credentials
+        self.readonly = readonly
+        self.account = None
         self._show_window(page)
-        self.runner.open_desk(lambda: Desk.open(path, create=create),
-                              on_done=lambda desk: self._on_opened(desk, demo, then),
-                              on_error=self._on_open_failed)
+        user, password = credentials or (None, None)
+        self.runner.open_desk(
+            lambda: Desk.open(path, create=create, readonly=readonly, user=user,
+                              password=password),
+            on_done=lambda desk: self._on_opened(desk, demo, then),
+            on_error=partial(self._on_open_failed, page=page))
 
     def _show_window(self, page: str | None = None) -> None:
         old = self.window
         self.window = MainWindow(self.runner, self.hub, db_label=str(self.path or ""))
         self.window.settings_page.sig_language_chosen.connect(self._switch_language)
+        self.window.settings_page.sig_accounts_changed.connect(
+            lambda: self._load_account(refresh=True))
         if old is not None:
             self.window.setGeometry(old.geometry())
             old.hide()
@@ -121,8 +230,7 @@ class AppController:
 
     def _on_opened(self, desk: Desk, demo: bool, then) -> None:
         if then is not None:
-            self.runner.run(then, on_done=lambda _c: self._ready(),
-                            on_error=self._on_open_failed)
+            self.runner.run(then, on_done=self._after_set_up, on_error=self._on_open_failed)
             return
         self.runner.run(lambda d: (d.institution.get(), d.sync.waiting_for_office()),
                         on_done=lambda found: self._check_institution(*found, demo))
@@ -141,7 +249,10 @@ class AppController:
                 self.runner, self.window, _("Demo"),
                 lambda d, progress: d.build_demo(people=DEMO_PEOPLE, seed=DEMO_SEED,
                                                  progress=progress),
-                on_done=lambda _summary: self._ready(), on_error=self._on_open_failed,
+                on_done=lambda _summary: self.runner.run(
+                    _secure_demo, on_done=lambda _r: self._ready(),
+                    on_error=self._on_open_failed),
+                on_error=self._on_open_failed,
                 on_cancel=self.app.quit, label=_("Creating the demo institution…"))
             return
         if self.args.screenshot:
@@ -158,12 +269,24 @@ class AppController:
             return
         if dialog.choice == "laptop":
             self.window.show_page("sync")
-            self.runner.run(lambda d: d.sync.set_device(role="laptop"),
-                            on_done=lambda _c: self._ready(), on_error=self._on_open_failed)
+            self.runner.run(partial(_set_up_laptop, dialog.admin()),
+                            on_done=self._after_set_up, on_error=self._on_open_failed)
             return
-        draft = dialog.form.draft()
-        self.runner.run(lambda d: d.institution.create(draft), on_done=lambda _c: self._ready(),
-                        on_error=self._on_open_failed)
+        self.runner.run(partial(_create_institution, dialog.form.draft(), dialog.admin()),
+                        on_done=self._after_set_up, on_error=self._on_open_failed)
+
+    def _after_set_up(self, recovery: str | None) -> None:
+        """A new database got accounts: its recovery key is shown once, to print."""
+        self._ready()
+        if isinstance(recovery, str) and recovery:
+            self.show_recovery_key(recovery)
+
+    def show_recovery_key(self, recovery: str) -> RecoveryKeyDialog:
+        dialog = RecoveryKeyDialog(recovery, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.recovery_dialog = dialog
+        return dialog
 
     def _ready(self) -> None:
         assert self.window is not None and self.path is not None
@@ -171,10 +294,121 @@ class AppController:
             self.prefs.last_db = str(self.path.resolve())
             config.save(self.prefs)
         self._start_window()
-        # the whole-file check takes ~1 s per 100 MB: run it beside, not before, the work
-        path = self.path
-        self.runner.run_side(lambda: Desk.check_file_integrity(path),
-                             on_error=self._on_integrity_failed)
+        self._load_account(check_file=True)
+
+    # -- the signed-in account ----------------------------------------------------------------
+
+    def _load_account(self, check_file: bool = False, refresh: bool = False) -> None:
+        self.runner.run(lambda d: (d.account, d.db_key),
+                        on_done=partial(self._on_account, check_file, refresh))
+
+    def _on_account(self, check_file: bool, refresh: bool,
+                    found: tuple[Account | None, bytes | None]) -> None:
+        account, key = found
+        self.account = account
+        self._show_account()
+        if refresh and self.window is not None:
+            self.window.people_page.start()   # accounts set up: numbers masked from now on
+        self._arm_idle_lock()
+        if check_file:
+            # the whole-file check takes ~1 s per 100 MB: run it beside, not before, the work
+            path = self.path
+            self.runner.run_side(lambda: Desk.check_file_integrity(path, key),
+                                 on_error=self._on_integrity_failed)
+        if account is not None and account.must_change_password and self._credentials:
+            self._ask_new_password()
+
+    def _show_account(self) -> None:
+        if self.window is None:
+            return
+        account = self.account
+        if account is None:
+            text = _("Read-only") if self.readonly else ""
+        else:
+            text = _("Signed in: {user} ({role})").format(user=account.username,
+                                                        role=account.role_label)
+            if self.readonly:
+                text += " · " + _("opened read-only")
+        self.window.set_account_text(text)
+
+    def _ask_new_password(self) -> PasswordDialog:
+        """After an administrator reset it (or a recovery): a password of one's own."""
+        dialog = PasswordDialog(_("Choose a new password"), _(
+            "Your password was set by an administrator. Choose your own now."), parent=self.window)
+        dialog.setObjectName("must_change_password")
+        old = self._credentials[1] if self._credentials else ""
+
+        def accepted() -> None:
+            new = dialog.new
+
+            def changed(_changes) -> None:
+                if self._credentials:
+                    self._credentials = (self._credentials[0], new)
+                # desk.account keeps the flag it was opened with (core does not refresh it)
+                if self.account is not None:
+                    self.account = dataclasses.replace(self.account,
+                                                       must_change_password=False)
+
+            def failed(exc: BaseException) -> None:
+                show_error(self.window, exc)
+                self._ask_new_password()
+
+            self.runner.run(lambda d: d.accounts.change_password(old, new),
+                            on_done=changed, on_error=failed)
+
+        dialog.accepted.connect(accepted)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.password_dialog = dialog
+        return dialog
+
+    # -- the idle lock --------------------------------------------------------------------------
+
+    def _arm_idle_lock(self) -> None:
+        if self.idle is not None:
+            self.idle.stop()
+            self.idle.deleteLater()
+            self.idle = None
+        if self.account is None or self.args.screenshot:
+            return
+        self.idle = IdleWatch(idle_minutes(self.args))
+        self.idle.sig_idle.connect(self.lock)
+
+    def lock(self) -> None:
+        if self.window is None or self.account is None or self.lock_screen is not None:
+            return
+        label = self.account.display_name or self.account.username
+        screen = LockScreen(self.window, self.runner, self.account.username, label)
+        screen.sig_unlocked.connect(self._on_unlocked)
+        screen.sig_switch_user.connect(self.switch_user)
+        lock_window(self.window, True)
+        if self.idle is not None:
+            self.idle.pause()
+        self.lock_screen = screen
+
+    def _on_unlocked(self) -> None:
+        self.lock_screen = None
+        if self.window is not None:
+            lock_window(self.window, False)
+        if self.idle is not None:
+            self.idle.restart()
+
+    def switch_user(self) -> None:
+        """Close the database and sign in again (another user, or the same)."""
+        if self.idle is not None:
+            self.idle.stop()
+            self.idle = None
+        self.lock_screen = None
+        user = self.account.username if self.account else ""
+        page = self.window.current_page_key() if self.window else None
+        if self.window is not None:
+            self.window.hide()
+        self.runner.shutdown()
+        self.runner = TaskRunner()
+        self.account = None
+        assert self.path is not None
+        self._sign_in(self.path, user=user if not _is_demo_store(self.path) else "",
+                      page=page)
 
     def _on_integrity_failed(self, exc: BaseException) -> None:
         log.error("integrity check failed: %s", getattr(exc, "code", type(exc).__name__))
@@ -190,13 +424,46 @@ class AppController:
                               lambda: self._fail(_("the page did not load in time")))
         self.window.start()
 
-    def _on_open_failed(self, exc: BaseException) -> None:
+    def _on_open_failed(self, exc: BaseException, page: str | None = None) -> None:
+        path = self.path
+        if isinstance(exc, (WrongPassword, AccountLocked, AccountDisabled)) \
+                and self._credentials and path is not None and not self.args.screenshot:
+            user = self._credentials[0]
+            # the dialog again, with the reason (after this callback has returned)
+            QTimer.singleShot(0, lambda: self._sign_in(path, message=exc.user_message(),
+                                                       user=user, page=page))
+            return
+        if isinstance(exc, DatabaseInUse) and not self.args.screenshot and path is not None:
+            self._offer_read_only(exc, path, page)
+            return
         if self.args.screenshot:
             message = exc.user_message() if isinstance(exc, SkilldeskError) else repr(exc)
             self._fail(message)
             return
         log.warning("could not open the database: %s", getattr(exc, "code", type(exc).__name__))
         show_error(self.window, exc)
+
+    def _offer_read_only(self, exc: DatabaseInUse, path: Path, page: str | None) -> QMessageBox:
+        """Another SkillDesk writes this database: say who, offer to open it read-only."""
+        box = QMessageBox(self.window)
+        box.setObjectName("database_in_use")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(_("SkillDesk"))
+        box.setText(exc.user_message())
+        read_only = box.addButton(_("Open read-only"), QMessageBox.ButtonRole.AcceptRole)
+        read_only.setObjectName("open_read_only")
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        credentials = self._credentials
+
+        def chosen(_result) -> None:
+            if box.clickedButton() is read_only:
+                self._open(path, create=False, readonly=True, credentials=credentials,
+                           page=page)
+
+        box.finished.connect(chosen)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        return box
 
     # -- language --------------------------------------------------------------------------
 
@@ -221,6 +488,7 @@ class AppController:
         page = self.window.current_page_key() if self.window else None
         self._show_window(page)  # rebuilt with every string in the new language
         self._start_window()
+        self._show_account()
 
     # -- screenshots ---------------------------------------------------------------------------
 

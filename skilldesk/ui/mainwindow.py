@@ -24,6 +24,7 @@ from skilldesk.core.changes import Changes
 from skilldesk.core.models import Institution
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
+from skilldesk.ui.audit_page import AuditPage
 from skilldesk.ui.claims_page import ClaimsPage
 from skilldesk.ui.classes_page import ClassesPage
 from skilldesk.ui.hub import Hub
@@ -40,6 +41,7 @@ SECTIONS: list[tuple[str, str, bool]] = [
     ("people", N_("People"), True),
     ("claims", N_("Subsidy claims"), True),
     ("sync", N_("Sync"), True),
+    ("audit", N_("Audit"), True),
     ("policy", N_("Policy and catalogue"), True),
     ("settings", N_("Settings"), True),
 ]
@@ -68,8 +70,9 @@ class MainWindow(QMainWindow):
         self.policy_page = PolicyPage(runner, hub)
         self.claims_page = ClaimsPage(runner, hub)
         self.sync_page = SyncPage(runner, hub)
+        self.audit_page = AuditPage(runner, hub)
         built = {"people": self.people_page, "classes": self.classes_page,
-                 "claims": self.claims_page, "sync": self.sync_page,
+                 "claims": self.claims_page, "sync": self.sync_page, "audit": self.audit_page,
                  "policy": self.policy_page, "settings": self.settings_page}
         for key, label, is_built in SECTIONS:
             item = QListWidgetItem(_(label))
@@ -94,6 +97,9 @@ class MainWindow(QMainWindow):
 
         self.busy_label = QLabel()
         self.statusBar().addPermanentWidget(self.busy_label)
+        self.account_label = QLabel()   # who signed in and their role (issue 9)
+        self.account_label.setObjectName("account_label")
+        self.statusBar().addPermanentWidget(self.account_label)
         self.statusBar().showMessage(db_label)
         runner.sig_busy_changed.connect(self._on_busy)
         hub.sig_changes.connect(self._on_changes)
@@ -150,6 +156,7 @@ class MainWindow(QMainWindow):
         self.classes_page.start()
         self.claims_page.start()
         self.sync_page.start()
+        self.audit_page.start()
         self.policy_page.start()
         self.settings_page.start()
         self._load_title()
@@ -163,6 +170,9 @@ class MainWindow(QMainWindow):
             return
         suffix = _(" (demo)") if institution.is_demo else ""
         self.setWindowTitle(f"{institution.name}{suffix} — SkillDesk")
+
+    def set_account_text(self, text: str) -> None:
+        self.account_label.setText(text)
 
     def _on_busy(self, busy: bool) -> None:
         self.busy_label.setText(_("Working…") if busy else "")

@@ -20,9 +20,11 @@ from skilldesk.core.models import PERSON_CATEGORIES
 from skilldesk.core.models import SEXES
 from skilldesk.core.models import PeoplePage
 from skilldesk.core.models import PersonRow
+from skilldesk.core.report_data import mask_phone
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
 from skilldesk.i18n import join
+from skilldesk.rules.identifiers import mask_id_number
 from skilldesk.ui.errors import show_error
 from skilldesk.ui.list_model import RowListModel
 from skilldesk.ui.tasks import TaskRunner
@@ -56,6 +58,8 @@ class PeopleModel(RowListModel):
         self._cursor: int | None = None
         self._fetching = False
         self.total: int | None = None
+        # a database with accounts shows personal numbers masked (the form reveals them)
+        self.masked = False
 
     # -- queries -------------------------------------------------------------------
 
@@ -147,6 +151,10 @@ class PeopleModel(RowListModel):
                 return _(SEXES.get(row.sex, row.sex))
             if key == "categories":
                 return join(_(PERSON_CATEGORIES.get(c, c)) for c in row.categories)
+            if self.masked and key == "id_number" and row.id_number:
+                return mask_id_number(row.id_number)
+            if self.masked and key == "phone" and row.phone:
+                return mask_phone(row.phone)
             return getattr(row, key)
         return None
 

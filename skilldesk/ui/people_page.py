@@ -160,7 +160,17 @@ class PeoplePage(QWidget):
     def start(self) -> None:
         """Load the first page (called when the database is open)."""
         self.count_label.setText(_("Loading…"))
+        # queued first, so the masking is known before the first page arrives
+        self._runner.run(lambda desk: desk.role is not None, on_done=self._set_masked)
         self.model.set_query(self.search.text())
+
+    def _set_masked(self, masked: bool) -> None:
+        """A database with accounts: personal numbers masked in the list and the form."""
+        if masked != self.model.masked:
+            self.model.beginResetModel()
+            self.model.masked = masked
+            self.model.endResetModel()
+        self.form.set_masked(masked)
 
     def _on_search_text(self, _text: str) -> None:
         self._search_timer.start()

@@ -38,9 +38,11 @@ from skilldesk.core.models import SEXES
 from skilldesk.core.models import Person
 from skilldesk.core.models import PersonDraft
 from skilldesk.core.people import draft_from
+from skilldesk.core.report_data import mask_phone
 from skilldesk.errors import FieldIssue
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
+from skilldesk.rules.identifiers import mask_id_number
 from skilldesk.ui.errors import show_error
 from skilldesk.ui.hub import Hub
 from skilldesk.ui.tasks import TaskRunner
@@ -62,6 +64,8 @@ _LINE_FIELDS: list[tuple[str, str, str]] = [
     ("employer", N_("Employer"), ""),
     ("employer_uscc", N_("Employer's credit code"), N_("18 characters")),
 ]
+#: Shown masked on a database with accounts until revealed (each reveal is logged).
+MASKS = {"id_number": mask_id_number, "phone": mask_phone}
 
 
 class PersonForm(QWidget):
@@ -75,6 +79,9 @@ class PersonForm(QWidget):
         self._loaded: PersonDraft = PersonDraft(name="", id_number="")
         self._generation = 0
         self._filling = False
+        self._masked_mode = False
+        self._hidden: dict[str, str] = {}   # field → full value while it is shown masked
+        self.reveal_buttons: dict[str, QPushButton] = {}
         self._build()
         self._validate_timer = QTimer(self)
         self._validate_timer.setSingleShot(True)
@@ -103,7 +110,7 @@ class PersonForm(QWidget):
                 edit.setPlaceholderText(_(hint))
             edit.textEdited.connect(self._on_edited)
             self.edits[key] = edit
-            form.addRow(_(label), self.messages.wrap(key, edit))
+            form.addRow(_(label), self.messages.wrap(key, self._with_reveal(key, edit)))
             if key == "id_number":
                 self.derived = QLabel()
                 self.derived.setObjectName("derived_from_id")
@@ -164,6 +171,53 @@ class PersonForm(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._set_tab_order()
 
+    def _with_reveal(self, key: str, edit: QLineEdit) -> QWidget:
+        if key not in MASKS:
+            return edit
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(edit, 1)
+        button = QPushButton(_("Show"))
+        button.setObjectName(f"reveal_{key}")
+        button.setToolTip(_("Show the full number (recorded in the audit log). "
+                            "Needed before you can change it."))
+        button.clicked.connect(partial(self.reveal, key))
+        button.hide()
+        line.addWidget(button)
+        self.reveal_buttons[key] = button
+        return row
+
+    def set_masked(self, masked: bool) -> None:
+        """A database with accounts: personal numbers of stored people start masked."""
+        self._masked_mode = masked
+
+    def is_masked(self, key: str) -> bool:
+        return key in self._hidden
+
+    def reveal(self, key: str) -> None:
+        """The full number, from the facade (which checks the role and logs it)."""
+        person_id = self._person_id
+        if person_id is None or key not in self._hidden:
+            return
+        generation = self._generation
+        self._runner.run(lambda desk: desk.accounts.reveal("person", person_id, key),
+                         on_done=partial(self._on_revealed, generation, person_id, key),
+                         on_error=partial(show_error, self))
+
+    def _on_revealed(self, generation: int, person_id: str, key: str, value: str) -> None:
+        if person_id != self._person_id or key not in self._hidden:
+            return
+        self._hidden.pop(key)
+        self._show_plain(key, value)
+
+    def _show_plain(self, key: str, value: str) -> None:
+        edit = self.edits[key]
+        edit.setText(value)
+        edit.setReadOnly(False)
+        edit.setToolTip("")
+        self.reveal_buttons[key].hide()
+
     def _add_subsidy_facts(self, form: QFormLayout) -> None:
         """Pension and insurance months: both may stay "not recorded"."""
         self.pension = QComboBox()
@@ -208,8 +262,8 @@ class PersonForm(QWidget):
     def draft(self) -> PersonDraft:
         return PersonDraft(
             name=self.edits["name"].text(),
-            id_number=self.edits["id_number"].text(),
-            phone=self.edits["phone"].text(),
+            id_number=self._hidden.get("id_number", self.edits["id_number"].text()),
+            phone=self._hidden.get("phone", self.edits["phone"].text()),
             hukou_address=self.edits["hukou_address"].text(),
             hukou_type=self.hukou_type.currentText(),
             education=self.education.currentText(),
@@ -235,8 +289,19 @@ class PersonForm(QWidget):
     def _fill(self, draft: PersonDraft) -> None:
         self._filling = True
         try:
+            self._hidden.clear()
             for key, edit in self.edits.items():
-                edit.setText(getattr(draft, key))
+                value = getattr(draft, key)
+                if key in MASKS and self._masked_mode and self._person_id and value:
+                    self._hidden[key] = value
+                    edit.setText(MASKS[key](value))
+                    edit.setReadOnly(True)
+                    edit.setToolTip(_("Masked. Click “Show” to see or change it."))
+                    self.reveal_buttons[key].show()
+                elif key in MASKS:
+                    self._show_plain(key, value)
+                else:
+                    edit.setText(value)
             self.hukou_type.setCurrentText(draft.hukou_type)
             self.education.setCurrentText(draft.education)
             self.notes.setPlainText(draft.notes)

@@ -124,12 +124,14 @@ class _FakeSetup:
     """Stands in for the modal set-up dialog: answers as a user would."""
 
     answer = ("create", None)
+    admin_password = "first-admin-pw"
 
     def __init__(self, parent=None):
         from skilldesk.ui.institution_form import InstitutionForm
 
         self.choice, draft = self.answer
         self.form = InstitutionForm()
+        self.admin = lambda: ("admin", "校长", self.admin_password)
         if draft is not None:
             self.form.edits["name"].setText(draft[0])
             self.form.edits["uscc"].setText(draft[1])
@@ -152,6 +154,15 @@ def _first_run(qtbot, qapp, tmp_path, monkeypatch, answer):
     return controller
 
 
+def _close_recovery_key(qtbot, controller) -> str:
+    qtbot.waitUntil(lambda: controller.recovery_dialog is not None
+                    and controller.recovery_dialog.isVisible(), timeout=10_000)
+    dialog = controller.recovery_dialog
+    key = dialog.key
+    dialog.accept()
+    return key
+
+
 def test_first_run_creates_the_institution_database(qtbot, qapp, tmp_path, monkeypatch):
     from skilldesk import paths
 
@@ -161,6 +172,12 @@ def test_first_run_creates_the_institution_database(qtbot, qapp, tmp_path, monke
     assert controller.path == paths.default_db_path()
     qtbot.waitUntil(lambda: controller.window.windowTitle().startswith("苏州市相城区新学校"),
                     timeout=10_000)
+    # the database got accounts: the administrator signed in, the recovery key shown once
+    qtbot.waitUntil(lambda: controller.account is not None, timeout=10_000)
+    assert controller.account.username == "admin" and controller.account.role == "admin"
+    key = _close_recovery_key(qtbot, controller)
+    assert len(key.replace("-", "")) == 52
+    assert "admin" in controller.window.account_label.text()
     controller.runner.shutdown()
     controller.window.close()
 
@@ -168,9 +185,15 @@ def test_first_run_creates_the_institution_database(qtbot, qapp, tmp_path, monke
 def test_first_run_can_choose_the_demo(qtbot, qapp, tmp_path, monkeypatch):
     from skilldesk import paths
 
+    from skilldesk.core.keystore import KeyStore
+
     controller = _first_run(qtbot, qapp, tmp_path, monkeypatch, ("demo", None))
     qtbot.waitUntil(lambda: controller.window.people_page.model.total == 2000, timeout=30_000)
     assert controller.path == paths.demo_db_path()
+    # the demo is secured like any database, and the app goes on as its administrator
+    qtbot.waitUntil(lambda: controller.account is not None, timeout=30_000)
+    assert controller.account.username == "admin"
+    assert KeyStore.load(paths.demo_db_path()).demo
     controller.runner.shutdown()
     controller.window.close()
 
@@ -184,13 +207,21 @@ def test_first_run_can_set_up_a_field_laptop(qtbot, qapp, tmp_path, monkeypatch)
     controller = _first_run(qtbot, qapp, tmp_path, monkeypatch, ("laptop", None))
     qtbot.waitUntil(lambda: controller.window.current_page_key() == "sync", timeout=10_000)
     assert controller.path == paths.default_db_path()
+    qtbot.waitUntil(lambda: controller.account is not None, timeout=10_000)
+    _close_recovery_key(qtbot, controller)
     controller.runner.shutdown()
     controller.window.close()
-    desk = Desk.open(paths.default_db_path())
+    desk = Desk.open(paths.default_db_path(), user="admin", password=_FakeSetup.admin_password)
     assert desk.sync.device().role == "laptop" and desk.sync.waiting_for_office()
+    assert desk.role == "admin"
     desk.close()
 
+    from skilldesk.ui import controller as controller_module
+    from tests.ui.test_accounts_gui import FakeLogin
+
     monkeypatch.setattr(_FakeSetup, "exec", lambda self: pytest.fail("asked to set up again"))
+    monkeypatch.setattr(controller_module, "LoginDialog", FakeLogin)
+    monkeypatch.setattr(FakeLogin, "answers", [("admin", _FakeSetup.admin_password)])
     args = parse_args(["--no-crash-dialog"])
     again = AppController(qapp, args, i18n_prefs(), tmp_path / "log2.txt")
     assert again.start()

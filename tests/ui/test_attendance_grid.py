@@ -101,7 +101,7 @@ def _load(qtbot, tab, key: str) -> None:
 
 
 def _stored(tab, key: str) -> dict:
-    desk = Desk.open(tab.path)  # a separate connection: what is really in the file
+    desk = Desk.open(tab.path, readonly=True)  # a separate connection: what is in the file
     try:
         return desk.attendance.grid(tab.classes[key]).marks
     finally:
@@ -180,7 +180,7 @@ def test_save_writes_exactly_the_pending_marks_in_one_call(qtbot, tab):
     assert tab._runner.desk.writes == writes + 1  # one transaction
     assert _stored(tab, "training") == expected
     assert model.pending_count() == 0 and not tab.save_button.isEnabled()
-    desk = Desk.open(tab.path)
+    desk = Desk.open(tab.path, readonly=True)
     methods = {m[5] for m in session_sql.marks_of(desk.db, tab.classes["training"])}
     desk.close()
     assert methods == {"face"}
@@ -252,7 +252,7 @@ def test_generate_schedule_dialog_creates_sessions_and_lists_what_did_not_fit(qt
         dialog.generate_button.click()
     message = dialog.message
     assert message.isVisible()
-    desk = Desk.open(tab.path)
+    desk = Desk.open(tab.path, readonly=True)
     stored = desk.attendance.sessions(tab.classes["unscheduled"])
     desk.close()
     assert len(tab.model.sessions) == len(stored) in (4, 5)
@@ -292,7 +292,7 @@ def test_sign_in_sheet_is_stored_with_its_sha256(qtbot, tab, tmp_path):
     assert "Sign-in sheets attached: 1" in tab.model.headerData(1, Qt.Orientation.Horizontal,
                                                                 Qt.ItemDataRole.ToolTipRole)
     assert "1" in tab.session_label.text()
-    desk = Desk.open(tab.path)
+    desk = Desk.open(tab.path, readonly=True)
     [stored] = desk.attachments.list("session", session.id)
     meta, content = desk.attachments.data(stored["attachment_id"])
     desk.close()

@@ -25,10 +25,17 @@ def test_setup_refuses_a_bad_credit_code_then_accepts(qtbot):
     message = dialog.form.messages["uscc"]
     assert not message.isHidden() and message.text()
     dialog.form.edits["uscc"].setText("91110000600037341L")
+    # the first administrator is required too (issue 9): a short password is refused
+    dialog.admin_fields.fill("admin", "short")
+    dialog.create_button.click()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert not dialog.admin_fields.message.isHidden()
+    dialog.admin_fields.fill("admin", "long-enough-pw", "校长")
     dialog.create_button.click()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.choice == "create"
     assert dialog.form.draft().uscc == "91110000600037341L"
+    assert dialog.admin() == ("admin", "校长", "long-enough-pw")
 
 
 def test_setup_offers_the_demo_instead(qtbot):

@@ -79,7 +79,7 @@ def test_import_shows_the_diff_and_activating_changes_the_active_catalogue(
     assert new.active and new.item_count == 3
     assert "now in use" in page.status.text()
 
-    other = Desk.open(demo_copy)  # a second connection: what the database holds
+    other = Desk.open(demo_copy, readonly=True)  # a second connection: what is stored
     try:
         active = other.catalogue.active()
         assert active.id == new.id

@@ -1,0 +1,170 @@
+"""The audit trail's table model: entries fetched a page at a time on the worker.
+
+As the people model: keyset pages (200 entries, newest first), one generation
+number per filter so results of an older filter are dropped, and queued work for
+it is skipped before it touches the database.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+
+from skilldesk.core.audit import AuditEntry
+from skilldesk.core.audit import AuditFilter
+from skilldesk.core.audit import AuditPage
+from skilldesk.i18n import N_
+from skilldesk.i18n import _
+from skilldesk.ui.errors import show_error
+from skilldesk.ui.list_model import RowListModel
+from skilldesk.ui.tasks import TaskRunner
+
+COLUMNS: list[tuple[str, str]] = [
+    ("seq", N_("No.")),
+    ("time", N_("Time")),
+    ("user_name", N_("User")),
+    ("action", N_("Action")),
+    ("entity", N_("Record type")),
+    ("entity_id", N_("Record id")),
+    ("changes", N_("Changes")),
+]
+
+ACTIONS = {"create": N_("Create"), "update": N_("Update"), "delete": N_("Delete")}
+ENTITIES = {
+    "person": N_("Person"), "class": N_("Class"), "enrolment": N_("Enrolment"),
+    "institution": N_("Institution"), "session": N_("Session"), "claim": N_("Claim"),
+    "catalogue": N_("Catalogue"), "import_batch": N_("Import"), "sync_device": N_("Device"),
+}
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def action_label(action: str) -> str:
+    return _(ACTIONS[action]) if action in ACTIONS else action
+
+
+def entity_label(entity: str) -> str:
+    return _(ENTITIES[entity]) if entity in ENTITIES else entity
+
+
+class _Stale(Exception):
+    """A queued query was overtaken by a newer one before it ran."""
+
+
+class AuditModel(RowListModel):
+    sig_page_loaded = Signal()  # the first page of the current filter is shown
+    sig_failed = Signal(str)    # the filter was refused (e.g. dates the wrong way round)
+
+    def __init__(self, runner: TaskRunner, parent=None) -> None:
+        super().__init__(COLUMNS, parent)
+        self._runner = runner
+        self._rows: list[AuditEntry] = []
+        self._filter = AuditFilter()
+        self._generation = 0
+        self._cursor: int | None = None
+        self._fetching = False
+        self.loaded = False
+
+    @property
+    def filter(self) -> AuditFilter:
+        return self._filter
+
+    def set_filter(self, f: AuditFilter) -> None:
+        self._generation += 1
+        generation = self._generation
+        self._filter = f
+        self._fetching = True
+        self.loaded = False
+        self._runner.run(partial(self._page_op, generation, f, None),
+                         on_done=partial(self._on_first_page, generation),
+                         on_error=partial(self._on_error, generation))
+
+    def refresh(self) -> None:
+        self.set_filter(self._filter)
+
+    def _page_op(self, generation: int, f: AuditFilter, before: int | None, desk) -> AuditPage:
+        if generation != self._generation:
+            raise _Stale()
+        return desk.audit.entries(f, before=before)
+
+    def _on_first_page(self, generation: int, page: AuditPage) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self._rows = list(page.rows)
+        self._cursor = page.next_cursor
+        self._fetching = False
+        self.loaded = True
+        self.endResetModel()
+        self.sig_page_loaded.emit()
+
+    def _on_more(self, generation: int, page: AuditPage) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        if page.rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+            self._rows.extend(page.rows)
+            self.endInsertRows()
+        self._cursor = page.next_cursor
+
+    def _on_error(self, generation: int, exc: BaseException) -> None:
+        if isinstance(exc, _Stale) or generation != self._generation:
+            return
+        self._fetching = False
+        from skilldesk.errors import SkilldeskError
+        if isinstance(exc, SkilldeskError):
+            self.beginResetModel()
+            self._rows, self._cursor = [], None
+            self.endResetModel()
+            self.sig_failed.emit(exc.user_message())
+            return
+        show_error(None, exc)
+
+    def has_more(self) -> bool:
+        return self._cursor is not None
+
+    # -- lazy fetching ----------------------------------------------------------------
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802
+        return not parent.isValid() and self._cursor is not None and not self._fetching
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: N802
+        if not self.canFetchMore(parent):
+            return
+        self._fetching = True
+        generation = self._generation
+        self._runner.run(partial(self._page_op, generation, self._filter, self._cursor),
+                         on_done=partial(self._on_more, generation),
+                         on_error=partial(self._on_error, generation))
+
+    # -- cells --------------------------------------------------------------------------
+
+    def cell(self, row: AuditEntry, key: str, role: int):
+        if role == Qt.ItemDataRole.ToolTipRole and key == "changes":
+            return "\n".join(filter(None, [
+                _("Before: {json}").format(json=row.before_json) if row.before_json else "",
+                _("After: {json}").format(json=row.after_json) if row.after_json else "",
+                _("Hash: {hash}").format(hash=row.hash or "-")]))
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if role == Qt.ItemDataRole.TextAlignmentRole and key == "seq":
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if key == "seq":
+            return str(row.seq)
+        if key == "time":
+            return row.local_time
+        if key == "user_name":
+            return row.user_name or "—"
+        if key == "action":
+            return action_label(row.action)
+        if key == "entity":
+            return entity_label(row.entity)
+        if key == "changes":
+            return row.changes()
+        return getattr(row, key)
