@@ -108,6 +108,8 @@ def cmd_init(args: argparse.Namespace, out: Output) -> int:
         institution = desk.institution.get()
         if args.admin:
             recovery = desk.accounts.secure(args.admin, password)
+            if args.recovery_pdf:
+                cli_accounts.write_recovery_sheet(args.recovery_pdf, desk, args.admin, recovery)
     finally:
         desk.close()
     assert institution is not None
@@ -240,6 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--admin", metavar="NAME",
                       help="the administrator account (encrypts the database; password: "
                            "prompt or SKILLDESK_NEW_PASSWORD)")
+    init.add_argument("--recovery-pdf", type=Path, metavar="FILE.pdf",
+                      help="with --admin: write the recovery key sheet to print for the safe")
     init.set_defaults(handler=cmd_init)
 
     info = commands.add_parser("info", parents=[common], help="schema version, institution, counts")

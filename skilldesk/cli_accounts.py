@@ -80,6 +80,23 @@ def install_login(args: argparse.Namespace) -> None:
     Desk.credentials = credentials
 
 
+def write_recovery_sheet(out_path: Path, desk: Desk, admin: str, recovery: str) -> int:
+    """The 数据库恢复密钥 sheet to print for the safe."""
+    import datetime as dt
+
+    from skilldesk.reports.form_recovery import TITLE
+    from skilldesk.reports.form_recovery import render_recovery_sheet
+    from skilldesk.reports.page import Masthead
+
+    institution = desk.institution.get()
+    today = dt.date.today()
+    head = Masthead(_(TITLE), institution.name if institution else "", "", "", today)
+    return render_recovery_sheet(head, {
+        "institution": institution.name if institution else "",
+        "database": desk.path.name if desk.path else "", "admin": admin,
+        "created": today.isoformat(), "key": recovery}, out_path)
+
+
 def _open(args) -> Desk:
     return Desk.open(db_path(args, paths.default_db_path))
 
@@ -90,6 +107,8 @@ def cmd_setup(args, out: Output) -> int:
         password = _ask(NEW_PASSWORD_ENV, _("New password for {user}: ").format(user=args.admin),
                         confirm=True)
         recovery = desk.accounts.secure(args.admin, password, display_name=args.name or "")
+        if args.recovery_pdf:
+            write_recovery_sheet(args.recovery_pdf, desk, args.admin, recovery)
     finally:
         desk.close()
     out.result({"admin": args.admin, "recovery_key": recovery, "encrypted": True},
@@ -191,6 +210,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     setup = actions.add_parser("setup", parents=[common], help="encrypt and add accounts")
     setup.add_argument("--admin", required=True, metavar="NAME")
     setup.add_argument("--name", help="the administrator's display name")
+    setup.add_argument("--recovery-pdf", type=Path, metavar="FILE.pdf",
+                       help="write the recovery key sheet to print for the safe")
     setup.set_defaults(handler=cmd_setup)
     actions.add_parser("list", parents=[common], help="the accounts").set_defaults(
         handler=cmd_list)

@@ -73,3 +73,20 @@ def test_a_plain_init_warns_that_the_database_is_not_encrypted(capsys, tmp_path)
     code, out, _ = run(capsys, "--db", str(tmp_path / "plain2.skilldesk"), "init", "--name",
                        "示范学校", "--uscc", "91110000600037341L")
     assert code == 0 and ("not encrypted" in out or "未加密" in out)
+
+
+def test_setup_prints_the_recovery_sheet_for_the_safe(capsys, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    db = tmp_path / "school.skilldesk"
+    run(capsys, "--db", str(db), "init", "--name", "示范学校", "--uscc", "91110000600037341L")
+    monkeypatch.setenv("SKILLDESK_NEW_PASSWORD", "head-teacher-1")
+    sheet = tmp_path / "recovery.pdf"
+    code, out, _ = run(capsys, "--db", str(db), "accounts", "setup", "--admin", "boss",
+                       "--recovery-pdf", str(sheet), "--json")
+    key = json.loads(out)["recovery_key"]
+    text = "".join(page.extract_text() for page in PdfReader(sheet).pages)
+    assert code == 0 and database.is_encrypted(db)
+    for group in key.split("-"):
+        assert group in text
+    assert "示范学校" in text and "boss" in text

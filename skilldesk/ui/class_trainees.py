@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 from skilldesk.core.changes import Changes
 from skilldesk.core.models import PeoplePage
 from skilldesk.i18n import _
+from skilldesk.core.report_data import mask_phone
 from skilldesk.rules.identifiers import mask_id_number
 from skilldesk.ui.class_support import MUTED_STYLE
 from skilldesk.ui.class_support import fill_table
@@ -82,8 +83,8 @@ class AddTraineesDialog(QDialog):
     def _show(self, generation: int, page: PeoplePage) -> None:
         if generation != self._generation:
             return
-        fill_table(self.table, [[p.name, mask_id_number(p.id_number), p.phone, p.birth_date]
-                                for p in page.rows], [p.id for p in page.rows])
+        fill_table(self.table, [[p.name, mask_id_number(p.id_number), mask_phone(p.phone),
+                                 p.birth_date] for p in page.rows], [p.id for p in page.rows])
 
     def selected_ids(self) -> list[str]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})

@@ -26,6 +26,7 @@ from skilldesk import paths
 from skilldesk.core.accounts import Account
 from skilldesk.core.accounts import AccountDisabled
 from skilldesk.core.accounts import secure_demo
+from skilldesk.core.backups import BackupService
 from skilldesk.core.desk import Desk
 from skilldesk.core.keystore import AccountLocked
 from skilldesk.core.keystore import KeyStore
@@ -221,6 +222,7 @@ class AppController:
         self.window.settings_page.sig_language_chosen.connect(self._switch_language)
         self.window.settings_page.sig_accounts_changed.connect(
             lambda: self._load_account(refresh=True))
+        self.window.settings_page.sig_restore_backup.connect(self.restore_backup)
         if old is not None:
             self.window.setGeometry(old.geometry())
             old.hide()
@@ -295,6 +297,59 @@ class AppController:
             config.save(self.prefs)
         self._start_window()
         self._load_account(check_file=True)
+        if not self.readonly and not self.args.screenshot:
+            # the first opening of the day makes a backup; a failure is shown, never blocks
+            self.runner.run(lambda d: d.backups.maybe_daily(reason="open"),
+                            on_error=lambda exc: show_error(self.window, exc))
+
+    # -- restoring a backup -------------------------------------------------------------------
+
+    def restore_backup(self, backup: str | Path) -> None:
+        """Replace the open database with *backup* (confirmed by the user): close the
+        Desk, restore on the side thread (the current state is backed up first), open
+        the same database again with the same sign-in, then log the restore."""
+        if self.path is None or self.window is None:
+            return
+        if self.readonly:
+            box = QMessageBox(self.window)
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setWindowTitle(_("SkillDesk"))
+            box.setText(_("The database is open read-only, so a backup cannot be restored."))
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            return
+        path, credentials = self.path, self._credentials
+        page = self.window.current_page_key()
+
+        def reopen(then=None) -> None:
+            QApplication.restoreOverrideCursor()
+            self._open(path, create=False, credentials=credentials, page=page, then=then)
+
+        def restored(saved) -> None:
+            reopen(lambda d: d.backups.record_restore(backup, saved))
+
+        def failed(exc: BaseException) -> None:
+            reopen()   # nothing was replaced: the database as it was
+            show_error(self.window, exc)
+
+        def close_and_restore(found: tuple) -> None:
+            key, folder = found
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            if self.idle is not None:
+                self.idle.stop()
+                self.idle = None
+            self.runner.shutdown()   # the Desk is closed (quick); queued work finishes
+            self.runner = TaskRunner()
+            self.runner.run_side(
+                lambda: BackupService.restore(path, backup, key=key, folder=folder),
+                on_done=restored, on_error=failed)
+
+        def details(d: Desk) -> tuple:
+            d.require("backup", "restore")
+            return d.db_key, d.backups.folder()
+
+        self.runner.run(details, on_done=close_and_restore,
+                        on_error=lambda exc: show_error(self.window, exc))
 
     # -- the signed-in account ----------------------------------------------------------------
 

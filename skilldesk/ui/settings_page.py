@@ -1,4 +1,5 @@
-"""设置 page: the institution's details, accounts (issue 9) and the interface language."""
+"""设置 page: the institution's details, accounts and backups (issue 9) and the
+interface language."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from skilldesk.core.keystore import WrongPassword
 from skilldesk.core.models import Institution
 from skilldesk.errors import ValidationError
 from skilldesk.i18n import _
+from skilldesk.ui.backups_dialog import BackupsDialog
 from skilldesk.ui.errors import show_error
 from skilldesk.ui.hub import Hub
 from skilldesk.ui.institution_form import InstitutionForm
@@ -33,6 +35,7 @@ class SettingsPage(QWidget):
     sig_ready = Signal()
     sig_language_chosen = Signal(str)
     sig_accounts_changed = Signal()   # accounts set up, or the own password changed
+    sig_restore_backup = Signal(str)  # a backup to restore, confirmed (the controller does it)
 
     def __init__(self, runner: TaskRunner, hub: Hub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +61,7 @@ class SettingsPage(QWidget):
         layout.addWidget(group)
 
         layout.addWidget(self._build_accounts())
+        layout.addWidget(self._build_backups())
 
         language = QGroupBox(_("Language"))
         language_layout = QHBoxLayout(language)
@@ -104,6 +108,28 @@ class SettingsPage(QWidget):
         self.users_dialog: UsersDialog | None = None
         self._account = None
         return group
+
+    def _build_backups(self) -> QGroupBox:
+        group = QGroupBox(_("Backups"))
+        group.setObjectName("backups_group")
+        row = QHBoxLayout(group)
+        text = QLabel(_("List, verify and restore the backups of this database."))
+        text.setWordWrap(True)
+        row.addWidget(text, 1)
+        self.backups_button = QPushButton(_("Backups…"))
+        self.backups_button.setObjectName("open_backups")
+        self.backups_button.clicked.connect(self.open_backups)
+        row.addWidget(self.backups_button)
+        group.setMaximumWidth(860)
+        self.backups_dialog: BackupsDialog | None = None
+        return group
+
+    def open_backups(self) -> BackupsDialog:
+        self.backups_dialog = BackupsDialog(self._runner, self)
+        self.backups_dialog.sig_restore_requested.connect(self.sig_restore_backup.emit)
+        self.backups_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.backups_dialog.open()
+        return self.backups_dialog
 
     def start(self) -> None:
         self._runner.run(lambda desk: desk.institution.get(), on_done=self._on_loaded,

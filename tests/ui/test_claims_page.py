@@ -167,6 +167,8 @@ def test_receipt_decision_and_payment_through_the_page(qtbot, gui, tmp_path):
     decision = write_xlsx(tmp_path / "审核结果.xlsx", {"审核结果": rows}, text_columns=[0])
     with qtbot.waitSignal(page.sig_detail, timeout=20_000):
         page.import_decision(str(decision))
+    # (under load another refresh of the detail can come first)
+    qtbot.waitUntil(lambda: page.last_report is not None, timeout=20_000)
     assert page.last_report.saved and page.last_report.errors == []
     decided = _ask(qtbot, gui, lambda d: d.claims.get(number))
     expected = sum(x["amount_fen"] for x in lines) - rejected["amount_fen"]
