@@ -206,3 +206,23 @@ def test_backups_made_before_accounts_are_encrypted_with_the_database(tmp_path, 
     assert database.is_encrypted(made.path)
     assert desk.backups.verify(made.path) == []
     desk.close()
+
+
+def test_a_bulk_roster_import_checks_the_role_too(secured, tmp_path):
+    """Rows a roster import writes in bulk bypass Desk.log: the role is checked up front."""
+    from tests.imports.files import write_csv
+    from skilldesk.rules.identifiers import id_check_char
+
+    path, _ = secured
+    body = "32050819900101777"
+    roster = write_csv(tmp_path / "roster.csv", [["姓名", "身份证号"],
+                                                ["周新", body + id_check_char(body)]])
+    desk = _login(path, "finance")
+    try:
+        preview = desk.roster.preview(roster)
+        before = desk.people.total()
+        with pytest.raises(PermissionDenied):
+            desk.roster.commit(preview)
+        assert desk.people.total() == before
+    finally:
+        desk.close()
