@@ -10,6 +10,7 @@ database, which the login checks as well.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from dataclasses import replace
@@ -36,6 +37,8 @@ from skilldesk.storage import database
 
 if TYPE_CHECKING:
     from skilldesk.core.desk import Desk
+
+log = logging.getLogger(__name__)
 
 MIN_PASSWORD = 8
 _HASHER = PasswordHasher(**ARGON2)
@@ -134,20 +137,40 @@ class AccountService:
         check_password(password)
         key = os.urandom(32)
         with desk.write() as now:
-            self._insert(username, display_name, "admin", password, now, by="")
+            if sql.user(desk.db, username) is not None:   # an earlier attempt that failed
+                sql.update_user(desk.db, username, {
+                    "password_hash": _HASHER.hash(password), "role": "admin", "active": 1,
+                    "password_set_at": now, "updated_at": now})
+            else:
+                self._insert(username, display_name, "admin", password, now, by="")
         path = desk.path
         desk.db.conn.close()
-        database.encrypt_file(path, key)
-        # backups made before hold the same personal data: encrypted too, same key
-        for item in backup_files.list_files(backup_files.backup_dir(path)):
-            if not database.is_encrypted(item.path):
-                database.encrypt_file(item.path, key)
+        try:
+            database.encrypt_file(path, key)
+        except BaseException:
+            desk.db = database.open_database(path)   # still plaintext, as it was
+            raise
+        # the key file at once: from here on the database cannot be opened without it
         store = KeyStore.new(path, demo=demo)
         store.set_password(username, password, key)
         recovery = store.new_recovery(key)
         store.save()
         desk.reopen(key, Account(username, display_name, "admin"))
+        self._encrypt_old_backups(path, key)
         return recovery
+
+    @staticmethod
+    def _encrypt_old_backups(path: Path, key: bytes) -> None:
+        """Backups made before hold the same personal data: encrypted too, same key. One
+        that cannot be read (damaged) is left as it is, and logged by file name."""
+        for item in backup_files.list_files(backup_files.backup_dir(path)):
+            if database.is_encrypted(item.path):
+                continue
+            try:
+                database.encrypt_file(item.path, key)
+            except Exception as exc:   # noqa: BLE001 - one bad backup must not stop the rest
+                log.warning("backup %s could not be encrypted: %s", item.path.name,
+                            type(exc).__name__)
 
     def add_demo_accounts(self) -> None:
         """The demo's documented accounts, one per role (the administrator exists)."""

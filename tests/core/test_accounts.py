@@ -226,3 +226,23 @@ def test_a_bulk_roster_import_checks_the_role_too(secured, tmp_path):
         assert desk.people.total() == before
     finally:
         desk.close()
+
+
+def test_a_damaged_old_backup_does_not_stop_the_set_up(tmp_path, monkeypatch):
+    """The database is encrypted and its key file written whatever an old backup holds:
+    the damaged one is left as it was, the good ones are encrypted."""
+    monkeypatch.delenv("SKILLDESK_NO_AUTO_BACKUP", raising=False)
+    path = tmp_path / "school.skilldesk"
+    desk = Desk.open(path, create=True)
+    desk.build_demo(people=20, seed=1)
+    good = desk.backups.create("manual").path
+    bad = desk.backups.create("daily").path
+    data = bytearray(bad.read_bytes())
+    data[len(data) // 2:len(data) // 2 + 8192] = b"\xff" * 8192
+    data[100:4096] = b"\x00" * 3996
+    bad.write_bytes(bytes(data))
+    desk.accounts.secure("boss", "boss-password")
+    assert desk.role == "admin" and KeyStore.load(path) is not None
+    assert database.is_encrypted(good)
+    desk.close()
+    Desk.open(path, user="boss", password="boss-password").close()

@@ -68,7 +68,7 @@ def sign_in(qtbot, qapp, monkeypatch, tmp_path, path, *answers, extra=()):
     args = parse_args(["--db", str(path), "--no-crash-dialog", *extra])
     controller = AppController(qapp, args, i18n_prefs(), tmp_path / "log.txt")
     assert controller.start()
-    qtbot.waitUntil(lambda: controller.account is not None, timeout=15_000)
+    qtbot.waitUntil(lambda: controller.account is not None, timeout=45_000)  # loaded CI
     return controller
 
 
@@ -278,7 +278,7 @@ def test_a_database_in_use_can_be_opened_read_only(qtbot, qapp, monkeypatch, tmp
         assert box.objectName() == "database_in_use"
         [button] = [b for b in box.buttons() if b.objectName() == "open_read_only"]
         button.click()
-        qtbot.waitUntil(lambda: controller.account is not None, timeout=15_000)
+        qtbot.waitUntil(lambda: controller.account is not None, timeout=45_000)  # loaded CI
         assert controller.readonly and controller.account.username == "clerk"
         assert "read-only" in controller.window.account_label.text()
         qtbot.waitUntil(lambda: controller.window.people_page.model.total == 60,
@@ -309,7 +309,7 @@ def test_a_database_without_accounts_offers_to_set_them_up(qtbot, qapp, monkeypa
     dialog.fields.fill("boss", "boss-password")
     dialog.exec = lambda: QDialog.DialogCode.Accepted
     settings.set_up_accounts(dialog)
-    qtbot.waitUntil(lambda: controller.account is not None, timeout=15_000)
+    qtbot.waitUntil(lambda: controller.account is not None, timeout=45_000)  # loaded CI
     assert keystore_path(demo_copy).exists()
     qtbot.waitUntil(lambda: settings.recovery_dialog.isVisible(), timeout=10_000)
     settings.recovery_dialog.accept()
