@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QModelIndex
-from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 
@@ -20,7 +18,7 @@ from skilldesk.core.audit import AuditPage
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
 from skilldesk.ui.errors import show_error
-from skilldesk.ui.list_model import RowListModel
+from skilldesk.ui.list_model import KeysetRowModel
 from skilldesk.ui.tasks import TaskRunner
 
 COLUMNS: list[tuple[str, str]] = [
@@ -40,7 +38,6 @@ ENTITIES = {
     "catalogue": N_("Catalogue"), "import_batch": N_("Import"), "sync_device": N_("Device"),
 }
 
-_Index = QModelIndex | QPersistentModelIndex
 
 
 def action_label(action: str) -> str:
@@ -55,18 +52,14 @@ class _Stale(Exception):
     """A queued query was overtaken by a newer one before it ran."""
 
 
-class AuditModel(RowListModel):
+class AuditModel(KeysetRowModel):
     sig_page_loaded = Signal()  # the first page of the current filter is shown
     sig_failed = Signal(str)    # the filter was refused (e.g. dates the wrong way round)
 
     def __init__(self, runner: TaskRunner, parent=None) -> None:
-        super().__init__(COLUMNS, parent)
-        self._runner = runner
+        super().__init__(COLUMNS, runner, parent)
         self._rows: list[AuditEntry] = []
         self._filter = AuditFilter()
-        self._generation = 0
-        self._cursor: int | None = None
-        self._fetching = False
         self.loaded = False
 
     @property
@@ -91,28 +84,6 @@ class AuditModel(RowListModel):
             raise _Stale()
         return desk.audit.entries(f, before=before)
 
-    def _on_first_page(self, generation: int, page: AuditPage) -> None:
-        if generation != self._generation:
-            return
-        self.beginResetModel()
-        self._rows = list(page.rows)
-        self._cursor = page.next_cursor
-        self._fetching = False
-        self.loaded = True
-        self.endResetModel()
-        self.sig_page_loaded.emit()
-
-    def _on_more(self, generation: int, page: AuditPage) -> None:
-        if generation != self._generation:
-            return
-        self._fetching = False
-        if page.rows:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-            self._rows.extend(page.rows)
-            self.endInsertRows()
-        self._cursor = page.next_cursor
-
     def _on_error(self, generation: int, exc: BaseException) -> None:
         if isinstance(exc, _Stale) or generation != self._generation:
             return
@@ -131,17 +102,11 @@ class AuditModel(RowListModel):
 
     # -- lazy fetching ----------------------------------------------------------------
 
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802
-        return not parent.isValid() and self._cursor is not None and not self._fetching
+    def _first_page_shown(self) -> None:
+        self.loaded = True
 
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: N802
-        if not self.canFetchMore(parent):
-            return
-        self._fetching = True
-        generation = self._generation
-        self._runner.run(partial(self._page_op, generation, self._filter, self._cursor),
-                         on_done=partial(self._on_more, generation),
-                         on_error=partial(self._on_error, generation))
+    def _next_page_op(self, generation: int):
+        return partial(self._page_op, generation, self._filter, self._cursor)
 
     # -- cells --------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel
@@ -58,3 +59,62 @@ class RowListModel(QAbstractTableModel):
             if row.id == row_id:
                 return number
         return None
+
+
+class KeysetRowModel(RowListModel):
+    """A :class:`RowListModel` filled page by page (keyset paging, newest first) on the
+    database worker: the first page replaces the rows, later pages are appended when the
+    view scrolls near the end. A new query bumps ``_generation``; answers to older
+    queries are dropped. Subclasses give :meth:`_next_page_op` (the worker op for the page
+    after ``_cursor``) and call :meth:`_on_first_page` / :meth:`_on_more` /
+    ``_on_error`` with their generation."""
+
+    def __init__(self, columns: list[tuple[str, str]], runner, parent=None) -> None:
+        super().__init__(columns, parent)
+        self._runner = runner
+        self._generation = 0
+        self._cursor: int | None = None
+        self._fetching = False
+
+    def _next_page_op(self, generation: int):
+        raise NotImplementedError
+
+    def _on_error(self, generation: int, exc: BaseException) -> None:
+        raise NotImplementedError
+
+    def _first_page_shown(self) -> None:
+        """Called once the first page of the current query is in the model."""
+
+    def _on_first_page(self, generation: int, page) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self._rows = list(page.rows)
+        self._cursor = page.next_cursor
+        self._fetching = False
+        self._first_page_shown()
+        self.endResetModel()
+        self.sig_page_loaded.emit()
+
+    def _on_more(self, generation: int, page) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        if page.rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+            self._rows.extend(page.rows)
+            self.endInsertRows()
+        self._cursor = page.next_cursor
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802
+        return not parent.isValid() and self._cursor is not None and not self._fetching
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802
+        if not self.canFetchMore(parent):
+            return
+        self._fetching = True
+        generation = self._generation
+        self._runner.run(self._next_page_op(generation),
+                         on_done=partial(self._on_more, generation),
+                         on_error=partial(self._on_error, generation))

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QModelIndex
-from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 
@@ -26,7 +24,7 @@ from skilldesk.i18n import _
 from skilldesk.i18n import join
 from skilldesk.rules.identifiers import mask_id_number
 from skilldesk.ui.errors import show_error
-from skilldesk.ui.list_model import RowListModel
+from skilldesk.ui.list_model import KeysetRowModel
 from skilldesk.ui.tasks import TaskRunner
 
 COLUMNS: list[tuple[str, str]] = [
@@ -38,25 +36,20 @@ COLUMNS: list[tuple[str, str]] = [
     ("categories", N_("Categories")),
 ]
 
-_Index = QModelIndex | QPersistentModelIndex
 
 
 class _Stale(Exception):
     """A queued query was overtaken by a newer one before it ran."""
 
 
-class PeopleModel(RowListModel):
+class PeopleModel(KeysetRowModel):
     sig_page_loaded = Signal()     # the first page of the current query is shown
     sig_count_ready = Signal(int)  # total matches of the current query
 
     def __init__(self, runner: TaskRunner, parent=None) -> None:
-        super().__init__(COLUMNS, parent)
-        self._runner = runner
+        super().__init__(COLUMNS, runner, parent)
         self._rows: list[PersonRow] = []
         self._query = ""
-        self._generation = 0
-        self._cursor: int | None = None
-        self._fetching = False
         self.total: int | None = None
         # a database with accounts shows personal numbers masked (the form reveals them)
         self.masked = False
@@ -97,27 +90,6 @@ class PeopleModel(RowListModel):
         self._check_current(generation)
         return desk.people.count(text)
 
-    def _on_first_page(self, generation: int, page: PeoplePage) -> None:
-        if generation != self._generation:
-            return
-        self.beginResetModel()
-        self._rows = list(page.rows)
-        self._cursor = page.next_cursor
-        self._fetching = False
-        self.endResetModel()
-        self.sig_page_loaded.emit()
-
-    def _on_more(self, generation: int, page: PeoplePage) -> None:
-        if generation != self._generation:
-            return
-        self._fetching = False
-        if page.rows:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-            self._rows.extend(page.rows)
-            self.endInsertRows()
-        self._cursor = page.next_cursor
-
     def _on_count(self, generation: int, total: int) -> None:
         if generation == self._generation:
             self.total = total
@@ -131,17 +103,8 @@ class PeopleModel(RowListModel):
 
     # -- lazy fetching ----------------------------------------------------------------
 
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
-        return not parent.isValid() and self._cursor is not None and not self._fetching
-
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:
-        if not self.canFetchMore(parent):
-            return
-        self._fetching = True
-        generation = self._generation
-        self._runner.run(partial(self._search_op, generation, self._query, self._cursor),
-                         on_done=partial(self._on_more, generation),
-                         on_error=partial(self._on_error, generation))
+    def _next_page_op(self, generation: int):
+        return partial(self._search_op, generation, self._query, self._cursor)
 
     # -- Qt model interface -------------------------------------------------------------
 
