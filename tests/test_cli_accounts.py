@@ -27,7 +27,8 @@ def test_a_read_only_account_is_refused_by_the_facade(capsys, tmp_path):
     run(capsys, "--db", str(db), "demo", "--people", "30")
     code, out, _ = run(capsys, "--db", str(db), "--user", "viewer", "accounts", "add", "x",
                        "--role", "clerk", "--json")
-    assert code == 1 and json.loads(out)["error"]["code"] == "E_PERMISSION"
+    error = json.loads(out)["error"]
+    assert code == 1 and error["code"] == "E_PERMISSION", error   # (the message if not)
     code, out, _ = run(capsys, "--db", str(db), "--user", "viewer", "accounts", "list",
                        "--json")
     assert code == 0 and len(json.loads(out)["users"]) == 4
