@@ -288,7 +288,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def utf8_when_redirected() -> None:
+    """Redirected output is UTF-8 whatever the code page: on Windows a pipe or file
+    otherwise gets cp936/cp1252, which cannot encode every name (and JSON readers
+    expect UTF-8). A console keeps its own encoding (Python writes it as Unicode)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if not stream.isatty() and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
+                stream.reconfigure(encoding="utf-8")
+        except (AttributeError, ValueError, OSError):
+            pass   # replaced by a test harness or closed: leave it alone
+
+
 def main(argv: list[str] | None = None) -> int:
+    utf8_when_redirected()
     i18n.set_language(config.load().language)
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -20,6 +21,22 @@ def test_version_is_printed_by_the_installed_entry_point():
     result = subprocess.run([sys.executable, "-m", "skilldesk.cli", "--version"],
                             capture_output=True, text=True, check=True)
     assert result.stdout.strip() == f"skilldesk {__version__}"
+
+
+def test_redirected_output_is_utf8_whatever_the_code_page(tmp_path):
+    # a Windows pipe gets cp1252/cp936 by default, which cannot encode Chinese names
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252", "SKILLDESK_HOME": str(tmp_path)}
+    db = tmp_path / "school.skilldesk"
+    made = subprocess.run([sys.executable, "-m", "skilldesk.cli", "--db", str(db), "init",
+                           "--name", "测试学校", "--uscc", GOOD_USCC, "--json"],
+                          capture_output=True, env=env)
+    assert made.returncode == 0, made.stderr.decode("utf-8", "replace")
+    assert json.loads(made.stdout.decode("utf-8"))["institution"]["name"] == "测试学校"
+    refused = subprocess.run([sys.executable, "-m", "skilldesk.cli", "--db",
+                              str(tmp_path / "none.skilldesk"), "info"],
+                             capture_output=True, env=env)
+    assert refused.returncode == 1
+    refused.stderr.decode("utf-8")   # the Chinese message, encoded as UTF-8
 
 
 def test_init_then_info(capsys, tmp_path):
