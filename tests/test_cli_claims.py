@@ -46,6 +46,11 @@ def test_claim_commands(capsys, tmp_path, monkeypatch):
     assert code == 0 and shown["versions"][0]["state"] == "draft"
     assert shown["excluded"][0]["reasons"][0]["message"]
 
+    # a folder that does not exist: a clear error, nothing signed
+    code, out, _ = run(capsys, "--db", str(db), "claim", "sign", number, "--key", str(key),
+                       "--out", str(tmp_path / "no-such-folder" / "c.tsclaim"), "--json")
+    assert code == 1 and json.loads(out)["error"]["code"] == "E_NOT_FOUND"
+    assert "no-such-folder" in json.loads(out)["error"]["message"]
     package = tmp_path / "claim.tsclaim"
     code, out, err = run(capsys, "--db", str(db), "claim", "sign", number, "--key", str(key),
                          "--out", str(package), "--json")

@@ -25,6 +25,7 @@ from skilldesk.errors import DatabaseCorrupt
 from skilldesk.errors import NotFound
 from skilldesk.errors import StorageError
 from skilldesk.i18n import N_
+from skilldesk.i18n import _
 from skilldesk.rules import retention
 from skilldesk.storage import backup as store
 
@@ -64,15 +65,23 @@ def folder_for(db_path: str | Path) -> Path:
     return store.backup_dir(db_path)
 
 
+LABEL_BACKING_UP = N_("Backing up the database…")
+LABEL_CHECKING = N_("Checking the backup (integrity check)…")
+
+
 def _make(db_path: Path, folder: Path, reason: str, key: bytes | None, *,
-          source_conn=None, now: dt.datetime | None = None, verify: bool = True
-          ) -> BackupInfo:
+          source_conn=None, now: dt.datetime | None = None, verify: bool = True,
+          progress=None) -> BackupInfo:
+    """A backup in *folder*. With *progress*, the copy is reported page by page and a
+    cancel leaves no file behind (the copy is written under a temporary name)."""
     made_at = (now or _now()).replace(microsecond=0)
     target = store.free_name(folder, made_at, reason)
+    if progress is not None:
+        progress.update(0, 0, _(LABEL_BACKING_UP))
     if source_conn is not None:
-        store.backup_file(source_conn, target, key=key, verify=verify)
+        store.backup_file(source_conn, target, key=key, verify=verify, progress=progress)
     else:
-        store.backup_path_file(db_path, target, key=key, verify=verify)
+        store.backup_path_file(db_path, target, key=key, verify=verify, progress=progress)
     return BackupInfo(target, made_at, reason, target.stat().st_size)
 
 
@@ -111,33 +120,38 @@ class BackupService:
 
     # -- making ----------------------------------------------------------------------------
 
-    def create(self, reason: str = "manual", *, now: dt.datetime | None = None) -> BackupInfo:
+    def create(self, reason: str = "manual", *, now: dt.datetime | None = None,
+               progress=None) -> BackupInfo:
         """Back up the open database now (its committed state) and return the backup.
-        Asked for by a user: an administrator's action (with accounts)."""
+        Asked for by a user: an administrator's action (with accounts). With *progress*
+        (``core.progress.Progress``) the copy is reported and can be cancelled; a
+        cancelled backup leaves no file."""
         self._desk.require("backup", "create")
-        return self._create(reason, now)
+        return self._create(reason, now, progress)
 
-    def _create(self, reason: str, now: dt.datetime | None = None) -> BackupInfo:
+    def _create(self, reason: str, now: dt.datetime | None = None,
+                progress=None) -> BackupInfo:
         """Automatic backups are made whatever the user's role."""
         if reason not in store.REASONS:
             raise ValueError(f"unknown backup reason {reason!r}")
         desk = self._desk
         folder = self.folder()
         return _make(Path(desk.path), folder, reason, self.key, source_conn=desk.db.conn,
-                     now=now)
+                     now=now, progress=progress)
 
     def enabled(self) -> bool:
         return (self.auto and self._desk.path is not None
                 and os.environ.get(NO_AUTO_ENV, "") not in ("1", "true", "yes"))
 
-    def before(self, reason: str) -> BackupInfo | None:
+    def before(self, reason: str, *, progress=None) -> BackupInfo | None:
         """The automatic backup before an import (``import``) or a claim package
         (``claim``), then old backups are pruned. Skipped (``None``) for in-memory
         databases and when automatic backups are off. A backup that cannot be made
-        raises: the import or claim does not start without one."""
+        raises: the import or claim does not start without one. With *progress* the
+        copy is reported and a cancel (``Cancelled``) stops it, leaving no file."""
         if not self.enabled():
             return None
-        made = self._create(reason)
+        made = self._create(reason, progress=progress)
         self._prune_quietly()
         return made
 
@@ -166,14 +180,21 @@ class BackupService:
             return []
         return [_info(b) for b in store.list_files(self.folder())]
 
-    def verify(self, path: str | Path) -> list[str]:
-        """Problems the full integrity check finds in the backup ([] = intact)."""
-        return store.integrity(_require_file(path), self.key)
-
-    def preview(self, path: str | Path) -> dict:
-        """What the backup holds and how it differs from the database as it is now."""
+    def verify(self, path: str | Path, *, progress=None) -> list[str]:
+        """Problems the full integrity check finds in the backup ([] = intact). With
+        *progress* a cancel stops the check (``Cancelled``); it only reads."""
         path = _require_file(path)
-        problems = store.integrity(path, self.key)
+        if progress is not None:
+            progress.update(0, 0, _(LABEL_CHECKING))
+        return store.integrity(path, self.key, progress=progress)
+
+    def preview(self, path: str | Path, *, progress=None) -> dict:
+        """What the backup holds and how it differs from the database as it is now.
+        With *progress* a cancel stops the integrity check (``Cancelled``)."""
+        path = _require_file(path)
+        if progress is not None:
+            progress.update(0, 0, _(LABEL_CHECKING))
+        problems = store.integrity(path, self.key, progress=progress)
         then = store.summary(path, self.key) if not problems else None
         current = store.summary_of(self._desk.db.conn)
         parsed = store.parse_name(path)

@@ -230,10 +230,13 @@ class CatalogueService:
                 "warning"))
 
     def commit_import(self, preview: CataloguePreview, *, activate: bool,
-                      strict: bool = True) -> Changes:
+                      strict: bool = True, progress: Progress | None = None) -> Changes:
         """Store the catalogue and its valid items in one transaction (and make it the
         active one with *activate*). With *strict* (the default) a file with any invalid
-        row is refused (``CatalogueHasErrors``)."""
+        row is refused (``CatalogueHasErrors``). *progress*: the backup before it is
+        reported and can be cancelled; once the transaction starts it runs to the end
+        (one short insert), so a cancel leaves either nothing or the whole catalogue."""
+        progress = progress or NullProgress()
         desk = self._desk
         counts = preview.counts
         if strict and counts["invalid"]:
@@ -241,7 +244,9 @@ class CatalogueService:
         items = preview.items
         if not items:
             raise CatalogueEmpty()
-        desk.backups.before("import")
+        desk.backups.before("import", progress=progress)
+        progress.check()
+        progress.update(0, 0, _("Saving {count} catalogue items…").format(count=len(items)))
         with desk.write() as now:
             catalogue_id = clock.new_id()
             record = {
@@ -263,13 +268,15 @@ class CatalogueService:
                 self._activate(catalogue_id, now)
         return Changes(catalogue=True, ids=(catalogue_id,))
 
-    def activate(self, catalogue_id: str) -> Changes:
+    def activate(self, catalogue_id: str, *, progress: Progress | None = None) -> Changes:
         """Make the catalogue the active one of its city (the previous one is closed the
-        day before this one starts)."""
+        day before this one starts). *progress*: the backup before it can be cancelled."""
+        progress = progress or NullProgress()
         info = self.get(catalogue_id)
         if info.active:
             return Changes()
-        self._desk.backups.before("import")
+        self._desk.backups.before("import", progress=progress)
+        progress.check()
         with self._desk.write() as now:
             self._activate(catalogue_id, now)
         return Changes(catalogue=True, ids=(catalogue_id,))

@@ -27,6 +27,8 @@ from skilldesk.core.claims import _Label
 from skilldesk.core.claims import totals
 from skilldesk.core.reports import REPORT_KINDS
 from skilldesk.errors import FieldIssue
+from skilldesk.errors import NotFound
+from skilldesk.errors import StorageError
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
 from skilldesk.storage import claims as sql
@@ -43,6 +45,10 @@ def sign(service: ClaimService, desk: Desk, claim_no: str, private_key, out_path
     today = today or dt.date.today()
     claim = service.editable(claim_no)
     db = desk.db
+    out_path = Path(out_path)
+    if not out_path.parent.is_dir():   # before any work: the forms take a while
+        raise NotFound(N_("The folder {folder} does not exist. Choose an existing folder "
+                          "for the claim package."), folder=str(out_path.parent))
     lines = sql.lines_of(db, claim["id"])
     if not lines:
         raise ClaimStateError(claim_no=claim["claim_no"], state=_Label(CLAIM_STATES["draft"]),
@@ -53,7 +59,7 @@ def sign(service: ClaimService, desk: Desk, claim_no: str, private_key, out_path
             ", ".join(dict.fromkeys(_code(desk, r.class_id) for r in s.records)) or s.code,
             s.code, s.msgid, s.params) for s in blocking],
             claim_no=claim["claim_no"], count=len(blocking))
-    desk.backups.before("claim")
+    desk.backups.before("claim", progress=progress)
     from skilldesk.package.build import build_package
     from skilldesk.package.model import ClaimPackageInput
 
@@ -71,10 +77,14 @@ def sign(service: ClaimService, desk: Desk, claim_no: str, private_key, out_path
         progress.check()
         progress.update(len(FORM_KINDS) * len(classes), 0, _("Signing the package"))
     package, manifest_sha256 = build_package(data, private_key)
-    out_path = Path(out_path)
     _remove_stale_temporaries(out_path)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp",
-                                         dir=out_path.parent)
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp",
+                                             dir=out_path.parent)
+    except OSError as exc:
+        raise StorageError(N_("The claim package could not be written to {folder}: check "
+                              "that the folder is writable and the disk is not full."),
+                           folder=str(out_path.parent), detail=str(exc)) from exc
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as stream:

@@ -150,8 +150,11 @@ class ClaimService:
 
     # -- creating -------------------------------------------------------------------------
 
-    def create(self, class_ids: list[str], *, today: dt.date | None = None) -> Changes:
-        """A draft claim over these assessed classes; ``Changes.ids`` = (claim id,)."""
+    def create(self, class_ids: list[str], *, today: dt.date | None = None,
+               progress=None) -> Changes:
+        """A draft claim over these assessed classes; ``Changes.ids`` = (claim id,).
+        *progress* (``core.progress.Progress``): the subsidy decisions are reported and a
+        cancel before the claim is saved (one transaction) leaves no claim."""
         today = today or dt.date.today()
         desk, db = self._desk, self._desk.db
         class_ids = list(dict.fromkeys(class_ids))
@@ -170,7 +173,14 @@ class ClaimService:
             for code, claim_no in sql.open_claims_of_classes(db, class_ids)]
         if issues:
             raise ClaimClassesRefused(issues)
+        if progress is not None:
+            progress.update(0, 0, _("Working out the subsidies (classes: {count})…")
+                            .format(count=len(class_ids)))
+            progress.check()
         results = desk.subsidy.check(class_ids=class_ids, today=today, readiness=False)
+        if progress is not None:
+            progress.check()
+            progress.update(0, 0, _("Saving the claim…"))
         rule_sets = sorted({r.rule_set_id for r in results})
         claim_id = clock.new_id()
         with desk.write() as now:

@@ -35,6 +35,7 @@ from skilldesk.core.backups import BackupService
 from skilldesk.core.catalogue import CatalogueService
 from skilldesk.core.class_imports import ClassImportService
 from skilldesk.core.claims import ClaimService
+from skilldesk.core.dashboard import DashboardService
 from skilldesk.core.classes import ClassService
 from skilldesk.core.history_import import HistoryImportService
 from skilldesk.core.institution import InstitutionService
@@ -93,6 +94,7 @@ class Desk:
         self.claims = ClaimService(self)
         self.audit = AuditService(self)
         self.backups = BackupService(self)
+        self.dashboard = DashboardService(self)
 
     @classmethod
     def open(

@@ -111,9 +111,14 @@ class FileInUse(SkilldeskError):
                        "or the folder is read-only. Close the file, or choose another name.")
 
 
-def export_invalid_rows(preview, path: str | Path) -> int:
+def export_invalid_rows(preview, path: str | Path, *,
+                        progress: Progress | None = None) -> int:
     """The import's rows with errors, as in the file plus an error column, so the
-    clerk can correct them in Excel and import the corrected file again."""
+    clerk can correct them in Excel and import the corrected file again. *progress*:
+    reported per thousand rows; a cancel leaves no file (and an existing one as it was)."""
+    progress = progress or NullProgress()
+    invalid = sum(1 for row in preview.rows if not row.valid)
+    progress.update(0, invalid, _("Writing {count} rows with errors…").format(count=invalid))
     headers = [h or f"({n + 1})" for n, h in enumerate(preview.headers)]
     width = max([len(headers)] + [len(r.cells) for r in preview.rows])
     headers += [f"({n + 1})" for n in range(len(headers), width)]
@@ -121,9 +126,13 @@ def export_invalid_rows(preview, path: str | Path) -> int:
     columns.append(tabular.Column("errors", _("Errors"), "text"))
 
     def rows() -> Iterator[dict]:
+        done = 0
         for row in preview.rows:
             if row.valid:
                 continue
+            done += 1
+            if done % 1000 == 0:
+                progress.update(done, invalid)
             record = {f"c{n}": cell_text(cell) for n, cell in enumerate(row.cells)}
             record["errors"] = _("Row {row}: ").format(row=row.row) + "；".join(
                 f"{i.column}：{i.message()}" if i.column else i.message()
@@ -133,6 +142,7 @@ def export_invalid_rows(preview, path: str | Path) -> int:
     path = Path(path)
     with _file_in_use_reported(path):
         if path.suffix.lower() == ".csv":
-            return tabular.write_csv(path, columns, rows())
-        return tabular.write_xlsx(path, columns, rows(), sheet_name=preview.sheet[:31] or "Sheet1")
+            return tabular.write_csv(path, columns, rows(), check=progress.check)
+        return tabular.write_xlsx(path, columns, rows(), sheet_name=preview.sheet[:31] or "Sheet1",
+                                  check=progress.check)
 

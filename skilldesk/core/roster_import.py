@@ -57,6 +57,7 @@ _COMPARISON_CODES = frozenset({"NAME_CHANGED", "OVERLAPPING_CLASS"})
 _READ = N_("Reading the file")
 _CHECK = N_("Checking rows")
 _SAVE = N_("Saving")
+_UNDO = N_("Undoing the import of {count} records…")
 
 
 class NoRosterFound(SkilldeskError):
@@ -423,8 +424,11 @@ class RosterImportService:
 
     # -- undo ----------------------------------------------------------------------------
 
-    def undo(self, batch_id: str) -> Changes:
-        """Take a committed batch back, if nothing else has touched its records since."""
+    def undo(self, batch_id: str, *, progress: Progress | None = None) -> Changes:
+        """Take a committed batch back, if nothing else has touched its records since.
+        One transaction: *progress* is reported per thousand records and a cancel rolls
+        the whole undo back (the import stays as it was)."""
+        progress = progress or NullProgress()
         desk = self._desk
         batch = sql.get_batch(desk.db, batch_id)
         if batch is None:
@@ -441,13 +445,18 @@ class RosterImportService:
                 "edited, or enrolled in another class), so it can no longer be undone as a "
                 "whole. Correct the records one by one instead."), count=len(touched))
         items = sql.batch_items(desk.db, batch_id)
+        progress.update(0, len(items), _(_UNDO).format(count=len(items)))
+        progress.check()
         with desk.write() as now:
             ops = []
             enrolments = [i for e, i, a, _b in items if e == "enrolment"]
             created = [i for e, i, a, _b in items if e == "person" and a == "create"]
             sql.delete_enrolments(desk.db, enrolments)
             sql.delete_people(desk.db, created)
-            for entity, entity_id, action, before in items:
+            for number, (entity, entity_id, action, before) in enumerate(items, start=1):
+                if number % 1000 == 0:
+                    progress.update(number, len(items))
+                    progress.check()  # raises inside the transaction: all rolled back
                 if entity == "person" and action == "update":
                     fields = {k: v for k, v in before.items() if k not in ("categories", "updated_at")}
                     sql.update_person_fields(desk.db, entity_id, {**fields, "updated_at": now,
@@ -463,6 +472,7 @@ class RosterImportService:
                  entity_id, _dump({"import_batch": batch_id}), _dump(after))
                 for action, entity, entity_id, _before, after in ops])
             sql.mark_undone(desk.db, batch_id, now)
+            progress.check()  # the last moment a cancel can still roll everything back
         return Changes(people=True, classes=batch["class_id"] is not None)
 
     def open_classes(self) -> list[tuple[str, str, str]]:

@@ -364,14 +364,23 @@ def _sib_json(s: st.Sibling) -> dict:
     return {"value": s.value, **_who(s)}
 
 
-def apply_rows(applier: Applier, rows: list[dict]) -> Outcome:
+PROGRESS_EVERY = 1000  # rows between two progress reports (and chances to cancel)
+
+
+def apply_rows(applier: Applier, rows: list[dict], *, progress=None) -> Outcome:
+    """Apply the bundle's rows (inside the caller's transaction). *progress*: called as
+    ``progress(done, total)`` every ``PROGRESS_EVERY`` rows; it may raise ``Cancelled``,
+    which the caller's transaction then rolls back whole."""
     tombstones = sorted((r for r in rows if "x" in r), key=lambda r: -r["o"])
     upserts = sorted((r for r in rows if "x" not in r), key=lambda r: r["o"])
     with sql.applying(applier.db):
-        for record in tombstones:
-            applier.tombstone(record)
-        for record in upserts:
-            applier.upsert(record)
+        for number, record in enumerate(tombstones + upserts, start=1):
+            if progress is not None and number % PROGRESS_EVERY == 0:
+                progress(number, len(rows))
+            if "x" in record:
+                applier.tombstone(record)
+            else:
+                applier.upsert(record)
         applier.finish()
     return applier.out
 

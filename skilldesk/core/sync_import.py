@@ -53,6 +53,8 @@ def import_bundle(service: SyncService, data: bytes, *, progress=None) -> Import
             "imported here was no. {last}."),
             number=header["bundle_no"], device=peer["name"], origin=origin[:8],
             have=have, needed=needed, last=peer["last_in_no"])
+    if progress is not None:
+        progress(0, len(rows["rows"]))
     service._desk.backups.before("import")
     with service._desk.write(bulk=True) as now:
         applier = sync_apply.Applier(
@@ -62,7 +64,7 @@ def import_bundle(service: SyncService, data: bytes, *, progress=None) -> Import
         for sha, blob in opened.files.items():
             if sha.startswith("blobs/"):
                 sync_rows.put_blob(service.db, sha[6:], blob)
-        outcome = sync_apply.apply_rows(applier, rows["rows"])
+        outcome = sync_apply.apply_rows(applier, rows["rows"], progress=progress)
         sql.add_seen(service.db, {o: s for o, s in header["have"].items()
                                if o != ident["device_id"]}, sql.last_local_seq(service.db))
         counts = outcome.totals()
@@ -71,6 +73,8 @@ def import_bundle(service: SyncService, data: bytes, *, progress=None) -> Import
         _record_in(service, peer, header, opened, now, counts, receipt, len(data))
         service._desk.log(now, "import", "sync_bundle", header["bundle_id"], None,
                        {"from": peer["device_id"], **counts})
+        if progress is not None:  # the last moment a cancel still rolls everything back
+            progress(len(rows["rows"]), len(rows["rows"]))
     service._desk.checkpoint()
     return ImportResult(header["bundle_id"], "data", service._peer_info(peer),
                         header["bundle_no"], counts, receipt)

@@ -26,6 +26,8 @@ import datetime as dt
 import os
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +100,46 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+# Pages copied per backup step (4 MB at the default page size): a progress report and a
+# chance to cancel every few tenths of a second, not per page.
+BACKUP_STEP_PAGES = 1024
+# SQLite virtual-machine instructions between two looks at the cancel flag in a check.
+CHECK_EVERY_OPS = 100_000
+
+
+def _copy(source_conn: sqlite3.Connection, target_conn: sqlite3.Connection,
+          progress=None) -> None:
+    """The backup API, in steps reporting to *progress* (one step without it)."""
+    if progress is None:
+        source_conn.backup(target_conn)
+        return
+
+    def step(_status: int, remaining: int, total: int) -> None:
+        progress.update(max(total - remaining, 0), total)
+        progress.check()  # raises Cancelled; the backup API then stops the copy
+
+    progress.check()
+    source_conn.backup(target_conn, pages=BACKUP_STEP_PAGES, progress=step)
+
+
+@contextmanager
+def _interruptible(conn: sqlite3.Connection, progress=None) -> Iterator[None]:
+    """With *progress*, a cancel interrupts the statements run inside (SQLite's progress
+    handler) and ``Cancelled`` is raised; without, nothing changes."""
+    if progress is None:
+        yield
+        return
+    progress.check()
+    conn.set_progress_handler(lambda: 1 if progress.cancelled else 0, CHECK_EVERY_OPS)
+    try:
+        yield
+    except sqlite3.OperationalError:
+        progress.check()  # interrupted because the user cancelled: Cancelled
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
+
+
 def _check(conn: sqlite3.Connection, pragma: str) -> list[str]:
     rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}").fetchall()]
     return [] if rows == ["ok"] else [str(r) for r in rows]
@@ -107,7 +149,7 @@ def _check(conn: sqlite3.Connection, pragma: str) -> list[str]:
 
 
 def backup_file(source_conn: sqlite3.Connection, target_path: str | Path, *,
-                key: bytes | None = None, verify: bool = True) -> Path:
+                key: bytes | None = None, verify: bool = True, progress=None) -> Path:
     """Copy the database behind *source_conn* into a new file at *target_path*.
 
     Written under a temporary name in the same folder and renamed when complete, so the
@@ -116,6 +158,11 @@ def backup_file(source_conn: sqlite3.Connection, target_path: str | Path, *,
     ``quick_check`` on the copy before it is renamed (``StorageError`` if it fails).
     The caller's connection must not be mid-write on this thread (the copy is of what
     is committed). Returns the final path.
+
+    *progress* (optional; anything with ``update(done, total)`` and ``check()``, e.g. a
+    ``core.progress.Progress``): the pages are copied in steps of ``BACKUP_STEP_PAGES``,
+    each reported, and ``check()`` runs between steps; a cancel (``Cancelled``) stops the
+    copy and removes the temporary file, so nothing is left behind.
     """
     target = Path(target_path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -123,9 +170,10 @@ def backup_file(source_conn: sqlite3.Connection, target_path: str | Path, *,
     try:
         conn = _open(temp, key=key, readonly=False)
         try:
-            source_conn.backup(conn)
+            _copy(source_conn, conn, progress)
             conn.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-            problems = _check(conn, "quick_check") if verify else []
+            with _interruptible(conn, progress):
+                problems = _check(conn, "quick_check") if verify else []
         finally:
             conn.close()
         if problems:
@@ -145,12 +193,12 @@ def backup_file(source_conn: sqlite3.Connection, target_path: str | Path, *,
 
 
 def backup_path_file(path: str | Path, target: str | Path, key: bytes | None = None, *,
-                     verify: bool = True) -> Path:
+                     verify: bool = True, progress=None) -> Path:
     """Back up the database file at *path*, which nobody needs to have open (e.g. before
     a migration), through a fresh read-only connection."""
     source = _open(path, key=key, readonly=True)
     try:
-        return backup_file(source, target, key=key, verify=verify)
+        return backup_file(source, target, key=key, verify=verify, progress=progress)
     finally:
         source.close()
 
@@ -247,10 +295,10 @@ def backup_before_migration(path: str | Path, key: bytes | None = None, *,
 # -- checking and describing ---------------------------------------------------------------
 
 
-def integrity(path: str | Path, key: bytes | None = None) -> list[str]:
+def integrity(path: str | Path, key: bytes | None = None, *, progress=None) -> list[str]:
     """Problems ``PRAGMA integrity_check`` finds in the backup at *path* ([] = intact),
     through a read-only connection. A file that is not a database (or has another key)
-    is one problem."""
+    is one problem. With *progress*, a cancel stops the check (``Cancelled``)."""
     path = Path(path)
     try:
         with path.open("rb") as handle:
@@ -264,10 +312,13 @@ def integrity(path: str | Path, key: bytes | None = None) -> list[str]:
     try:
         conn = _open(path, key=key, readonly=True)
         try:
-            return _check(conn, "integrity_check")
+            with _interruptible(conn, progress):
+                return _check(conn, "integrity_check")
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        if progress is not None:
+            progress.check()  # a cancel is not a problem of the file
         return [str(exc)]
 
 

@@ -31,13 +31,29 @@ COLUMNS: list[tuple[str, str]] = [
     ("changes", N_("Changes")),
 ]
 
-ACTIONS = {"create": N_("Create"), "update": N_("Update"), "delete": N_("Delete")}
+ACTIONS = {
+    "create": N_("Create"), "update": N_("Update"), "delete": N_("Delete"),
+    "import": N_("Import"), "export": N_("Export"), "advance": N_("Change of state"),
+    "schedule": N_("Schedule"), "attendance": N_("Attendance"), "attach": N_("Attach"),
+    "detach": N_("Detach"), "sign": N_("Sign"), "submit": N_("Submit"),
+    "decision": N_("Bureau decision"), "pay": N_("Payment"), "new_version": N_("New version"),
+    "remove_line": N_("Remove a line"), "activate": N_("Activate"), "pair": N_("Pair"),
+    "unpair": N_("Unpair"), "resolve": N_("Resolve a conflict"), "dismiss": N_("Dismiss"),
+    "restore": N_("Restore"), "recover": N_("Recover with the recovery key"),
+    "reset_password": N_("Reset password"), "change_password": N_("Change password"),
+    "enable": N_("Enable"), "disable": N_("Disable"), "demo.generate": N_("Create the demo"),
+}
 ENTITIES = {
     "person": N_("Person"), "class": N_("Class"), "enrolment": N_("Enrolment"),
     "institution": N_("Institution"), "session": N_("Session"), "claim": N_("Claim"),
     "catalogue": N_("Catalogue"), "import_batch": N_("Import"), "sync_device": N_("Device"),
+    "sync_peer": N_("Paired device"), "sync_bundle": N_("Sync bundle"),
+    "sync_receipt": N_("Sync receipt"), "sync_lost": N_("Data kept aside"),
+    "user": N_("Account"), "account": N_("Own account"), "backup": N_("Backup"),
+    "inspection": N_("Inspection"), "certificate": N_("Certificate"),
+    "followup": N_("Employment follow-up"), "subsidy_history": N_("Subsidy history"),
+    "attachment": N_("Attachment"),
 }
-
 
 
 def action_label(action: str) -> str:

@@ -34,6 +34,7 @@ from skilldesk.i18n import N_
 from skilldesk.i18n import _
 from skilldesk.ui.errors import show_error
 from skilldesk.ui.tasks import TaskRunner
+from skilldesk.ui.widgets import run_with_progress
 
 TABLE_LABELS = {"person": N_("People"), "training_class": N_("Classes"),
                 "enrolment": N_("Enrolments"), "claim": N_("Claims"),
@@ -160,6 +161,23 @@ class BackupsDialog(QDialog):
 
     def _run(self, op, on_done) -> None:
         """``op(desk)`` on the worker behind a busy cursor, buttons off meanwhile."""
+        done, failed = self._busy_while(on_done)
+        self._runner.run(op, on_done=done, on_error=failed)
+
+    def _run_long(self, title: str, op, on_done, *, cancelled_text: str):
+        """``op(desk, progress)`` on the worker behind a progress dialog with Cancel
+        (copying or checking a large database takes a while); buttons off meanwhile."""
+        done, failed = self._busy_while(on_done)
+
+        def cancelled() -> None:
+            self._set_busy(False)
+            self.status.setText(cancelled_text)
+
+        return run_with_progress(self._runner, self, title, op, on_done=done,
+                                 on_error=failed, on_cancel=cancelled)
+
+    def _busy_while(self, on_done):
+        """Busy from now; the (done, failed) callbacks end it."""
         self._set_busy(True)
 
         def done(result) -> None:
@@ -170,8 +188,7 @@ class BackupsDialog(QDialog):
             self._set_busy(False)
             self.status.setText("")
             show_error(self, exc)
-
-        self._runner.run(op, on_done=done, on_error=failed)
+        return done, failed
 
     def _set_busy(self, busy: bool) -> None:
         self._busy += 1 if busy else -1
@@ -238,7 +255,9 @@ class BackupsDialog(QDialog):
             self.status.setText(_("Backup made ({size}).").format(size=size_mb(info.size)))
             self.reload(select=info.path)
 
-        self._run(lambda desk: desk.backups.create("manual"), made)
+        self._run_long(_("Back up now"),
+                       lambda desk, progress: desk.backups.create("manual", progress=progress),
+                       made, cancelled_text=_("Backup cancelled; no backup was made."))
 
     def verify_selected(self) -> None:
         info = self.selected()
@@ -257,7 +276,10 @@ class BackupsDialog(QDialog):
                  .format(backup=self._name(info))]
                 + [f"• {p}" for p in problems[:MAX_PROBLEMS]]))
 
-        self._run(lambda desk: desk.backups.verify(path), checked)
+        self._run_long(_("Verify a backup"),
+                       lambda desk, progress: desk.backups.verify(path, progress=progress),
+                       checked, cancelled_text=_("Check cancelled; the backup was not "
+                                                 "checked. Nothing was changed."))
 
     def restore_selected(self) -> None:
         info = self.selected()
@@ -279,7 +301,9 @@ class BackupsDialog(QDialog):
             self.accept()
             self.sig_restore_requested.emit(str(path))
 
-        self._run(lambda desk: desk.backups.preview(path), previewed)
+        self._run_long(_("Restore a backup"),
+                       lambda desk, progress: desk.backups.preview(path, progress=progress),
+                       previewed, cancelled_text=_("Restore cancelled; nothing was changed."))
 
     def confirm_restore(self, preview: dict) -> bool:
         """The modal question (tests replace it)."""

@@ -193,9 +193,16 @@ class ClaimDetail(QWidget):
         self.tabs.setCurrentWidget(self.report)
 
 
+DECISIONS = {"approved": N_("Approved by the bureau"),
+             "adjusted": N_("Adjusted by the bureau"),
+             "rejected": N_("Rejected by the bureau")}
+
+
 def _decision(line: dict) -> str:
     if not line.get("decision"):
         return ""
+    decision = line["decision"]
+    label = _(DECISIONS[decision]) if decision in DECISIONS else decision
     amount = "" if line.get("approved_fen") is None else " " + yuan(line["approved_fen"])
     reason = f" ({line['decision_reason']})" if line.get("decision_reason") else ""
-    return f"{line['decision']}{amount}{reason}"
+    return f"{label}{amount}{reason}"

@@ -216,8 +216,11 @@ class ClaimsPage(QWidget):
         return dialog
 
     def create(self, class_ids: list[str], dialog: NewClaimDialog | None = None) -> None:
-        def op(desk):
-            changes = desk.claims.create(class_ids)
+        """Work out the subsidies of the classes and save the draft claim, on the worker
+        behind a progress dialog (thousands of trainees take a while); Cancel before the
+        claim is saved leaves no claim."""
+        def op(desk, progress):
+            changes = desk.claims.create(class_ids, progress=progress)
             return changes, desk.claims.number_of(changes.ids[0])
 
         def done(result) -> None:
@@ -231,7 +234,8 @@ class ClaimsPage(QWidget):
                 dialog.show_problem(error_text(exc))
             else:
                 show_error(self, exc)
-        self._runner.run(op, on_done=done, on_error=failed)
+        run_with_progress(self._runner, self, _("Creating the claim"), op, on_done=done,
+                          on_error=failed)
 
     # -- actions by state ----------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import logging
 import os
 import sys
@@ -33,7 +34,10 @@ from skilldesk.core.keystore import KeyStore
 from skilldesk.core.keystore import WrongPassword
 from skilldesk.core.keystore import keystore_path
 from skilldesk.core.models import Institution
+from skilldesk.core.progress import Progress
+from skilldesk.errors import NotFound
 from skilldesk.errors import SkilldeskError
+from skilldesk.i18n import N_
 from skilldesk.i18n import _
 from skilldesk.ui import fonts
 from skilldesk.ui.errors import install_crash_handler
@@ -50,6 +54,7 @@ from skilldesk.ui.setup_dialog import SetupDialog
 from skilldesk.ui.tasks import TaskRunner
 from skilldesk.ui.users_dialog import PasswordDialog
 from skilldesk.ui.users_dialog import RecoveryKeyDialog
+from skilldesk.ui.widgets import ProgressDialog
 from skilldesk.ui.widgets import run_with_progress
 
 log = logging.getLogger(__name__)
@@ -58,10 +63,17 @@ DEMO_SEED = 1
 SCREENSHOT_TIMEOUT_MS = 60_000
 
 
+DATABASE_SUFFIX = ".skilldesk"
+WEEK = dt.timedelta(days=7)
+
+
 def target_database(args: argparse.Namespace, prefs: config.Preferences) -> tuple[Path, str]:
     """Which file to open and how: "open", "demo" (create if missing) or "setup"."""
     if args.demo:
         return paths.demo_db_path(), "demo"
+    file = getattr(args, "file", None)
+    if not args.db and file and Path(file).suffix.lower() == DATABASE_SUFFIX:
+        return Path(file), "open"   # a database double-clicked in Explorer
     if args.db:
         path = Path(args.db)
         return path, "open" if path.exists() else "setup"
@@ -71,15 +83,41 @@ def target_database(args: argparse.Namespace, prefs: config.Preferences) -> tupl
     return path, "open" if path.exists() else "setup"
 
 
-def idle_minutes(args: argparse.Namespace) -> float:
+def idle_minutes(args: argparse.Namespace, prefs: config.Preferences | None = None) -> float:
     """Minutes without input before the window locks: --idle-minutes, then the
-    SKILLDESK_IDLE_MINUTES environment variable (tests), then the default."""
+    SKILLDESK_IDLE_MINUTES environment variable (tests), then the preference (设置),
+    then the default."""
     value = getattr(args, "idle_minutes", None) or os.environ.get("SKILLDESK_IDLE_MINUTES")
+    if not value and prefs is not None:
+        value = prefs.idle_minutes
     try:
         minutes = float(value) if value else DEFAULT_IDLE_MINUTES
     except ValueError:
         minutes = DEFAULT_IDLE_MINUTES
     return minutes if minutes > 0 else DEFAULT_IDLE_MINUTES
+
+
+def pending_file(args: argparse.Namespace) -> str | None:
+    """The file given on the command line (double-clicked in Explorer) to open once the
+    database is ready: a claim package or a sync bundle (a database is opened instead)."""
+    file = getattr(args, "file", None)
+    if not file or Path(file).suffix.lower() == DATABASE_SUFFIX:
+        return None
+    return file
+
+
+def scheduled_backup(schedule: str, desk: Desk, *, now: dt.datetime | None = None):
+    """The automatic backup on opening, as 设置 schedules it (worker thread): ``daily``
+    when none was made in the last 24 hours, ``weekly`` when none in the last 7 days,
+    ``manual`` never. Returns the ``BackupInfo`` made, or None."""
+    if schedule == "manual":
+        return None
+    if schedule == "weekly":
+        newest = desk.backups.list()[:1]
+        moment = now or dt.datetime.now()
+        if newest and dt.timedelta(0) <= moment - newest[0].made_at < WEEK:
+            return None
+    return desk.backups.maybe_daily(reason="open", now=now)
 
 
 def _is_demo_store(path: Path) -> bool:
@@ -136,6 +174,9 @@ class AppController:
         self.lock_screen: LockScreen | None = None
         self.recovery_dialog: RecoveryKeyDialog | None = None
         self.password_dialog: PasswordDialog | None = None
+        self.pending_file = pending_file(args)   # opened once the database is ready
+        self.restore_progress: ProgressDialog | None = None
+        self._idle_chosen: int | None = None     # chosen in 设置 during this session
 
     # -- start-up ------------------------------------------------------------------------
 
@@ -223,6 +264,10 @@ class AppController:
         self.window.settings_page.sig_accounts_changed.connect(
             lambda: self._load_account(refresh=True))
         self.window.settings_page.sig_restore_backup.connect(self.restore_backup)
+        self.window.settings_page.sig_open_database.connect(self.open_database)
+        self.window.settings_page.sig_backup_schedule_chosen.connect(self.set_backup_schedule)
+        self.window.settings_page.sig_idle_minutes_chosen.connect(self.set_idle_minutes)
+        self.window.settings_page.set_preferences(self.prefs)
         if old is not None:
             self.window.setGeometry(old.geometry())
             old.hide()
@@ -298,9 +343,63 @@ class AppController:
         self._start_window()
         self._load_account(check_file=True)
         if not self.readonly and not self.args.screenshot:
-            # the first opening of the day makes a backup; a failure is shown, never blocks
-            self.runner.run(lambda d: d.backups.maybe_daily(reason="open"),
+            # the scheduled backup (设置: daily by default); a failure is shown, never blocks
+            schedule = self.prefs.backup_schedule
+            self.runner.run(partial(scheduled_backup, schedule),
                             on_error=lambda exc: show_error(self.window, exc))
+        if self.pending_file and not self.args.screenshot:
+            file, self.pending_file = self.pending_file, None
+            self.window.open_file(file)
+
+    # -- preferences chosen in 设置 -------------------------------------------------------------
+
+    def set_backup_schedule(self, schedule: str) -> None:
+        if schedule not in config.BACKUP_SCHEDULES:
+            return
+        self.prefs.backup_schedule = schedule
+        config.save(self.prefs)
+
+    def set_idle_minutes(self, minutes: int) -> None:
+        """Saved, and applied at once: the idle watch restarts with the new time."""
+        low, high = config.IDLE_MINUTES_RANGE
+        minutes = min(max(int(minutes), low), high)
+        self.prefs.idle_minutes = minutes
+        self._idle_chosen = minutes
+        config.save(self.prefs)
+        if self.idle is not None and self.lock_screen is None:
+            self._arm_idle_lock()
+
+    def idle_minutes(self) -> float:
+        if self._idle_chosen is not None:
+            return float(self._idle_chosen)
+        return idle_minutes(self.args, self.prefs)
+
+    # -- another database -------------------------------------------------------------------------
+
+    def open_database(self, path: str | Path) -> bool:
+        """Close this database and open *path* (a sign-in first when it has accounts: a
+        cancelled sign-in leaves everything as it was). False when nothing changed."""
+        path = Path(path)
+        if self.path is not None and path.resolve() == self.path.resolve():
+            return False
+        if not path.is_file():
+            show_error(self.window, NotFound(
+                N_("The database {path} was not found."), path=str(path)))
+            return False
+        credentials = None
+        if keystore_path(path).exists():
+            dialog = LoginDialog(path, demo=_is_demo_store(path))
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            credentials = (dialog.user, dialog.password)
+        if self.idle is not None:
+            self.idle.stop()
+            self.idle = None
+        self.lock_screen = None
+        self.runner.shutdown()   # the current Desk is closed (its writer lock released)
+        self.runner = TaskRunner()
+        self._open(path, create=False, credentials=credentials)
+        return True
 
     # -- restoring a backup -------------------------------------------------------------------
 
@@ -323,6 +422,8 @@ class AppController:
 
         def reopen(then=None) -> None:
             QApplication.restoreOverrideCursor()
+            if self.restore_progress is not None and not self.restore_progress.finished_work:
+                self.restore_progress.finish()
             self._open(path, create=False, credentials=credentials, page=page, then=then)
 
         def restored(saved) -> None:
@@ -335,6 +436,13 @@ class AppController:
         def close_and_restore(found: tuple) -> None:
             key, folder = found
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            # a restore cannot be stopped half-way: progress without a Cancel button
+            progress = Progress()
+            progress.update(0, 0, _("Restoring the backup; the database opens again when "
+                                    "it is done…"))
+            self.restore_progress = ProgressDialog(progress, _("Restoring a backup"),
+                                                   self.window)
+            self.restore_progress.setCancelButton(None)
             if self.idle is not None:
                 self.idle.stop()
                 self.idle = None
@@ -385,6 +493,7 @@ class AppController:
             if self.readonly:
                 text += " · " + _("opened read-only")
         self.window.set_account_text(text)
+        self.window.set_account(account.role if account is not None else None, self.readonly)
 
     def _ask_new_password(self) -> PasswordDialog:
         """After an administrator reset it (or a recovery): a password of one's own."""
@@ -426,7 +535,7 @@ class AppController:
             self.idle = None
         if self.account is None or self.args.screenshot:
             return
-        self.idle = IdleWatch(idle_minutes(self.args))
+        self.idle = IdleWatch(self.idle_minutes())
         self.idle.sig_idle.connect(self.lock)
 
     def lock(self) -> None:
@@ -437,6 +546,7 @@ class AppController:
         screen.sig_unlocked.connect(self._on_unlocked)
         screen.sig_switch_user.connect(self.switch_user)
         lock_window(self.window, True)
+        self.window.set_locked(True)
         if self.idle is not None:
             self.idle.pause()
         self.lock_screen = screen
@@ -445,6 +555,7 @@ class AppController:
         self.lock_screen = None
         if self.window is not None:
             lock_window(self.window, False)
+            self.window.set_locked(False)
         if self.idle is not None:
             self.idle.restart()
 
@@ -474,7 +585,7 @@ class AppController:
         if self.args.screenshot:
             page = self.window.pages[self.args.page]
             ready = getattr(page, "sig_ready", None) or page.sig_loaded  # claims: sig_loaded
-            ready.connect(lambda: QTimer.singleShot(100, self._take_screenshot))
+            ready.connect(self._take_screenshot)   # then --view, once all is shown
             QTimer.singleShot(SCREENSHOT_TIMEOUT_MS,
                               lambda: self._fail(_("the page did not load in time")))
         self.window.start()
@@ -548,9 +659,20 @@ class AppController:
     # -- screenshots ---------------------------------------------------------------------------
 
     def _take_screenshot(self) -> None:
+        """The page has loaded: open ``--view`` (if any), wait until it is shown and the
+        worker is quiet, then grab it (``screenshot_views.Capture``)."""
+        from skilldesk.ui.screenshot_views import Capture
+
         assert self.window is not None
+        if getattr(self.window, "screenshot_capture", None) is not None:
+            return   # the page loaded again (a refresh): the capture is under way
+        self.window.screenshot_capture = Capture(
+            self.window, getattr(self.args, "view", None), done=self._save_screenshot,
+            fail=self._fail)
+
+    def _save_screenshot(self, widget) -> None:
         self.app.processEvents()
-        if not self.window.grab().save(self.args.screenshot):
+        if not widget.grab().save(self.args.screenshot):
             self._fail(_("could not write {path}").format(path=self.args.screenshot))
             return
         self.app.quit()

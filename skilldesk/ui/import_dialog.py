@@ -303,11 +303,15 @@ class ImportDialog(QDialog):
 
     def export_invalid_to(self, path: str) -> None:
         preview = self.preview
-        self._runner.run(lambda desk: export_invalid_rows(preview, path),
-                         on_done=lambda n: self.summary.setText(
-                             _("{count} rows with errors written to {path}.").format(
-                                 count=n, path=path)),
-                         on_error=lambda exc: show_error(self, exc))
+        run_with_progress(self._runner, self, _("Export rows with errors"),
+                          lambda desk, progress: export_invalid_rows(preview, path,
+                                                                     progress=progress),
+                          on_done=lambda n: self.summary.setText(
+                              _("{count} rows with errors written to {path}.").format(
+                                  count=n, path=path)),
+                          on_error=lambda exc: show_error(self, exc),
+                          on_cancel=lambda: self.summary.setText(
+                              _("Export cancelled; no file was written.")))
 
     def _commit(self) -> None:
         preview, strict = self.preview, self.strict.isChecked()
@@ -371,5 +375,8 @@ class ImportDialog(QDialog):
             self.undo_button.setVisible(False)
             self._hub.sig_changes.emit(changes, self)
 
-        self._runner.run(lambda desk: desk.roster.undo(batch_id), on_done=done,
-                         on_error=lambda exc: show_error(self, exc))
+        run_with_progress(self._runner, self, _("Undo the import"),
+                          lambda desk, progress: desk.roster.undo(batch_id, progress=progress),
+                          on_done=done, on_error=lambda exc: show_error(self, exc),
+                          on_cancel=lambda: self.result_label.setText(
+                              _("Undo cancelled; the import stays as it was.")))

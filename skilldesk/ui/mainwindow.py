@@ -1,33 +1,32 @@
-"""The main window: navigation for the whole product, pages that work.
+"""The main window: navigation for the whole product, pages that work, and the menus
+and toolbar of ``main_actions.py`` (one registry, also behind the shortcut list).
 
-Sections later releases build (工作台) are listed but
-disabled, with a tooltip saying so: they are not faked.
+The 工作台 (dashboard) opens first; its to-do items open the record they are about.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QListWidget
 from PySide6.QtWidgets import QListWidgetItem
 from PySide6.QtWidgets import QMainWindow
-from PySide6.QtWidgets import QMessageBox
 from PySide6.QtWidgets import QStackedWidget
 from PySide6.QtWidgets import QWidget
 
-from skilldesk import __version__
 from skilldesk.core.changes import Changes
 from skilldesk.core.models import Institution
 from skilldesk.i18n import N_
 from skilldesk.i18n import _
 from skilldesk.ui.audit_page import AuditPage
 from skilldesk.ui.claims_page import ClaimsPage
+from skilldesk.ui.dashboard_page import DashboardPage
 from skilldesk.ui.classes_page import ClassesPage
 from skilldesk.ui.hub import Hub
+from skilldesk.ui.main_actions import MainActions
+from skilldesk.ui.main_actions import open_desktop_file
 from skilldesk.ui.people_page import PeoplePage
 from skilldesk.ui.policy_page import PolicyPage
 from skilldesk.ui.settings_page import SettingsPage
@@ -36,7 +35,7 @@ from skilldesk.ui.tasks import TaskRunner
 
 # (key, label, built yet?)
 SECTIONS: list[tuple[str, str, bool]] = [
-    ("dashboard", N_("Dashboard"), False),
+    ("dashboard", N_("Dashboard"), True),
     ("classes", N_("Classes"), True),
     ("people", N_("People"), True),
     ("claims", N_("Subsidy claims"), True),
@@ -51,8 +50,13 @@ class MainWindow(QMainWindow):
     def __init__(self, runner: TaskRunner, hub: Hub, *, db_label: str = "") -> None:
         super().__init__()
         self._runner = runner
+        self.runner = runner   # for the dialogs the registry's actions open
         self._hub = hub
         self._institution_name = ""
+        self.db_path = db_label   # the database file (status bar, about dialog)
+        self.shortcuts_dialog = None
+        self.about_dialog = None
+        self.file_message = None
         self.setWindowTitle("SkillDesk")
         self.resize(1280, 800)
 
@@ -71,7 +75,9 @@ class MainWindow(QMainWindow):
         self.claims_page = ClaimsPage(runner, hub)
         self.sync_page = SyncPage(runner, hub)
         self.audit_page = AuditPage(runner, hub)
-        built = {"people": self.people_page, "classes": self.classes_page,
+        self.dashboard_page = DashboardPage(runner, hub)
+        self.dashboard_page.sig_open_tab.connect(self.open_target)
+        built = {"dashboard": self.dashboard_page, "people": self.people_page, "classes": self.classes_page,
                  "claims": self.claims_page, "sync": self.sync_page, "audit": self.audit_page,
                  "policy": self.policy_page, "settings": self.settings_page}
         for key, label, is_built in SECTIONS:
@@ -104,34 +110,37 @@ class MainWindow(QMainWindow):
         runner.sig_busy_changed.connect(self._on_busy)
         hub.sig_changes.connect(self._on_changes)
         self._build_menus()
-        self.show_page("people")
+        self.show_page("dashboard")
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(_("&File"))
-        review = QAction(_("&Review a claim package…"), self)
-        review.setObjectName("action_review")
-        review.triggered.connect(self.open_review)
-        file_menu.addAction(review)
-        file_menu.addSeparator()
-        quit_action = QAction(_("E&xit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        go_menu = self.menuBar().addMenu(_("&Go"))
-        for number, (key, label, is_built) in enumerate(SECTIONS, start=1):
-            action = QAction(_(label), self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            action.setEnabled(is_built)
-            action.triggered.connect(lambda _checked=False, k=key: self.show_page(k))
-            go_menu.addAction(action)
-        help_menu = self.menuBar().addMenu(_("&Help"))
-        about = QAction(_("&About SkillDesk"), self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
+        self.main_actions = MainActions(self, set(self.pages))
+        self.action_map = self.main_actions.actions   # QActions by registry id
 
-    def open_review(self):
-        """审核模式: check a claim package (nothing is imported)."""
-        return self.claims_page.open_review()
+    def trigger(self, action_id: str):
+        """Run a registry action as its menu item would (the open/review flows, tests)."""
+        return self.main_actions.trigger(action_id)
+
+    def set_account(self, role: str | None, readonly: bool) -> None:
+        """The signed-in role (None: no accounts) and read-only state: actions the role
+        may not take are disabled with the reason as their tooltip."""
+        self.main_actions.set_account(role, readonly)
+
+    def set_locked(self, locked: bool) -> None:
+        """The idle lock covers the window: no action or shortcut reaches it."""
+        self.main_actions.set_locked(locked)
+
+    def open_review(self, package: str | None = None):
+        """审核模式: check a claim package (nothing is imported); *package* fills in
+        the package file (the key registry folder is still chosen by the user)."""
+        dialog = self.claims_page.open_review()
+        if package:
+            dialog.package_edit.setText(package)
+        return dialog
+
+    def open_file(self, path: str) -> str:
+        """A file given on the command line (double-clicked in Explorer): see
+        ``main_actions.open_desktop_file``."""
+        return open_desktop_file(self, path)
 
     def show_page(self, key: str) -> None:
         for row in range(self.nav.count()):
@@ -150,8 +159,23 @@ class MainWindow(QMainWindow):
         if page is not None:
             self.stack.setCurrentWidget(page)
 
+    def open_target(self, kind: str, target_id: str, tab: str = "") -> None:
+        """Open the record a dashboard to-do is about: a class (on *tab*), the sync
+        page for a device, the backups dialog."""
+        if kind == "class":
+            self.show_page("classes")
+            self.classes_page.open_class(target_id)
+            if tab:
+                self.classes_page.detail.show_tab(tab)
+        elif kind == "sync_device":
+            self.show_page("sync")
+        elif kind == "backups":
+            self.show_page("settings")
+            self.settings_page.open_backups()
+
     def start(self) -> None:
         """The database is open: load the pages and the title."""
+        self.dashboard_page.start()
         self.people_page.start()
         self.classes_page.start()
         self.claims_page.start()
@@ -180,12 +204,6 @@ class MainWindow(QMainWindow):
     def _on_changes(self, changes: Changes, _initiator: object) -> None:
         if changes.institution:
             self._load_title()
-
-    def _about(self) -> None:
-        QMessageBox.about(self, _("About SkillDesk"), _(
-            "SkillDesk {version}\nOffline management of vocational training for "
-            "Suzhou institutions.\n\nFont: WenQuanYi Micro Hei (Apache License 2.0)."
-        ).format(version=__version__))
 
     def closeEvent(self, event) -> None:
         form = self.people_page.form

@@ -297,18 +297,31 @@ class PolicyPage(QWidget):
         self.sig_preview_ready.emit()
 
     def commit(self, preview: CataloguePreview, activate: bool) -> None:
-        self._runner.run(lambda desk: desk.catalogue.commit_import(
-            preview, activate=activate, strict=False), on_done=lambda changes: self._done(
+        """Store the checked catalogue on the worker: the backup before it can take a
+        while on a large database, so behind a progress dialog with Cancel."""
+        run_with_progress(
+            self._runner, self, _("Importing the catalogue"),
+            lambda desk, progress: desk.catalogue.commit_import(
+                preview, activate=activate, strict=False, progress=progress),
+            on_done=lambda changes: self._done(
                 changes, _("Imported “{title}” ({count} items){active}.").format(
                     title=preview.title, count=preview.counts["valid"],
-                    active=_(", now in use") if activate else "")))
+                    active=_(", now in use") if activate else "")),
+            on_cancel=lambda: self.status.setText(
+                _("Import cancelled; the catalogue was not imported.")),
+            label=_("Saving {count} catalogue items…").format(count=preview.counts["valid"]))
 
     def _activate_selected(self) -> None:
         info = self.selected()
         if info is None:
             return
-        self._runner.run(lambda desk: desk.catalogue.activate(info.id), on_done=lambda c: (
-            self._done(c, _("“{title}” is now the catalogue in use.").format(title=info.title))))
+        run_with_progress(
+            self._runner, self, _("Activating the catalogue"),
+            lambda desk, progress: desk.catalogue.activate(info.id, progress=progress),
+            on_done=lambda c: self._done(
+                c, _("“{title}” is now the catalogue in use.").format(title=info.title)),
+            on_cancel=lambda: self.status.setText(
+                _("Cancelled; the catalogue in use was not changed.")))
 
     def _done(self, changes: Changes, message: str) -> None:
         self.status.setText(message)

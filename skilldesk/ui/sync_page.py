@@ -8,6 +8,7 @@ dialogs only choose paths: the work is in methods taking paths, which the tests 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -257,12 +258,17 @@ class SyncPage(QWidget):
             data, name = (result.data, result.file_name) if hasattr(result, "data") else result
             saved = path or self._ask_save(title, name, sd.PAIRING if name.endswith(".json")
                                            else sd.BUNDLES)
-            if saved:
-                Path(saved).write_bytes(data)
+            if not saved:
+                self._after(Changes(settings=True), action)
+                return
+
+            def written(_none) -> None:
                 self.last_saved = saved
-            self._after(Changes(settings=True), action)
-            if saved:
+                self._after(Changes(settings=True), action)
                 self._info(message(result, saved))
+            # written on the side thread, under a temporary name until it is complete
+            self._runner.run_side(lambda: _write_whole(Path(saved), data), on_done=written,
+                                  on_error=self._failed(action))
         if progress_title:
             run_with_progress(self._runner, self, progress_title, op, on_done=done,
                               on_error=self._failed(action))
@@ -334,7 +340,6 @@ class SyncPage(QWidget):
         path = path or self._ask_open(_("Choose the sync bundle"), sd.BUNDLES)
         if not path:
             return
-        data = Path(path).read_bytes()
 
         def done(result) -> None:
             self._hub.sig_changes.emit(EVERYTHING, self)
@@ -345,7 +350,7 @@ class SyncPage(QWidget):
             self.sig_done.emit("import")
         run_with_progress(self._runner, self, _("Importing the sync bundle"),
                           lambda desk, progress: desk.sync.import_bundle(
-                              data, progress=_steps(progress)),
+                              Path(path).read_bytes(), progress=_steps(progress)),
                           on_done=done, on_error=self._failed("import"))
 
     def _receipt_action(self, key: str, result) -> None:
@@ -424,3 +429,14 @@ class SyncPage(QWidget):
         if path:
             event.acceptProposedAction()
             self.import_bundle(path)
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """*data* to *path*, never half-written: a temporary name beside it, then one rename."""
+    part = path.with_name(f".{path.name}.part")
+    try:
+        part.write_bytes(data)
+        os.replace(part, path)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise

@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)
 Op = Callable[[Desk], Any]
 
 
+def _is_deleted_widget(exc: RuntimeError) -> bool:
+    """PySide's error for a call on a Qt object whose C++ side was deleted."""
+    return "Internal C++ object" in str(exc) and "already deleted" in str(exc)
+
+
 class TaskRunner(QObject):
     """Owns the Desk and the one thread allowed to use it."""
 
@@ -43,12 +48,19 @@ class TaskRunner(QObject):
         self._side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="skilldesk-side")
         self._desk = desk
         self._pending = 0
+        self._closed = False
         self._sig_finished.connect(self._deliver)
 
     @property
     def desk(self) -> Desk | None:
         """The facade; only ops running on the worker may use it."""
         return self._desk
+
+    @property
+    def busy(self) -> bool:
+        """Work is queued, running, or its result not yet delivered (screenshots wait for
+        a quiet spell)."""
+        return self._pending > 0
 
     def set_desk(self, desk: Desk) -> None:
         self._desk = desk
@@ -78,6 +90,11 @@ class TaskRunner(QObject):
 
     def _submit(self, op: Callable, on_done, on_error, *, needs_desk: bool,
                 executor: ThreadPoolExecutor | None = None, on_cancel=None) -> None:
+        if self._closed:
+            # a timer or late signal of a page whose database was closed (the window is
+            # going, another database is being opened): nothing to ask any more
+            log.debug("work asked after the database was closed; dropped")
+            return
         self._pending += 1
         if self._pending == 1:
             self.sig_busy_changed.emit(True)
@@ -96,6 +113,17 @@ class TaskRunner(QObject):
         self._pending -= 1
         if self._pending == 0:
             self.sig_busy_changed.emit(False)
+        try:
+            self._deliver_to(future, on_done, on_error, on_cancel)
+        except RuntimeError as exc:
+            # the dialog or page that asked was closed (and deleted) while the work ran:
+            # the answer has nowhere to go, as a Qt slot of a deleted receiver would not
+            if not _is_deleted_widget(exc):
+                raise
+            log.debug("a result arrived for a closed window; dropped")
+
+    @staticmethod
+    def _deliver_to(future: Future, on_done, on_error, on_cancel) -> None:
         exc = future.exception()
         if exc is None:
             if on_done is not None:
@@ -121,6 +149,7 @@ class TaskRunner(QObject):
             if self._desk is not None:
                 self._desk.close()
                 self._desk = None
+        self._closed = True
         self._executor.submit(close, None)
         self._executor.shutdown(wait=True)
         self._side.shutdown(wait=True, cancel_futures=True)

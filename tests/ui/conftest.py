@@ -51,6 +51,7 @@ def gui(qtbot, demo_copy):
     runner.set_desk(desk)
     window = MainWindow(runner, hub)
     qtbot.addWidget(window)
+    window.show_page("people")   # the window opens on 工作台; most tests start on 学员
     window.show()
     with qtbot.waitSignal(window.people_page.sig_ready, timeout=10_000):
         window.start()

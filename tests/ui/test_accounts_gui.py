@@ -65,7 +65,8 @@ def sign_in(qtbot, qapp, monkeypatch, tmp_path, path, *answers, extra=()):
     monkeypatch.setattr(FakeLogin, "seen", [])
     from tests.ui.test_app import i18n_prefs
 
-    args = parse_args(["--db", str(path), "--no-crash-dialog", *extra])
+    page = () if "--page" in extra else ("--page", "people")
+    args = parse_args(["--db", str(path), "--no-crash-dialog", *page, *extra])
     controller = AppController(qapp, args, i18n_prefs(), tmp_path / "log.txt")
     assert controller.start()
     qtbot.waitUntil(lambda: controller.account is not None, timeout=45_000)  # loaded CI
@@ -308,8 +309,14 @@ def test_a_database_without_accounts_offers_to_set_them_up(qtbot, qapp, monkeypa
     dialog = NewAccountDialog("t", "t", user="admin")
     dialog.fields.fill("boss", "boss-password")
     dialog.exec = lambda: QDialog.DialogCode.Accepted
+    from skilldesk.ui import settings_page as settings_module
+    shown = []   # encrypting a big database takes a while: a progress dialog, on the worker
+    real = settings_module.run_with_progress
+    monkeypatch.setattr(settings_module, "run_with_progress", lambda *a, **k: (
+        shown.append(a[2]), real(*a, **k))[1])
     settings.set_up_accounts(dialog)
     qtbot.waitUntil(lambda: controller.account is not None, timeout=45_000)  # loaded CI
+    assert shown == ["Setting up accounts"]
     assert keystore_path(demo_copy).exists()
     qtbot.waitUntil(lambda: settings.recovery_dialog.isVisible(), timeout=10_000)
     settings.recovery_dialog.accept()

@@ -57,7 +57,8 @@ def test_language_switch_rebuilds_the_window_in_chinese(qtbot, qapp, demo_copy, 
     assert window.nav.item(2).text() == "学员"
     assert window.current_page_key() == "settings"
     assert window.settings_page.save_button.text() == "保存"
-    assert not window.nav.item(0).flags() & window.nav.item(0).flags().ItemIsEnabled
+    assert window.nav.item(0).text() == "工作台"
+    assert window.nav.item(0).flags() & window.nav.item(0).flags().ItemIsEnabled
     qtbot.waitUntil(lambda: window.people_page.model.total is not None, timeout=10_000)
     assert "人" in window.people_page.count_label.text()
     controller.runner.shutdown()

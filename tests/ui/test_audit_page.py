@@ -36,7 +36,8 @@ def test_list_filter_verify_and_export(qtbot, gui, tmp_path):
     assert gui.window.current_page_key() == "audit"
     qtbot.waitUntil(lambda: page.model.loaded, timeout=10_000)
     assert page.model.rowCount() >= 1
-    assert page.model.index(0, 3).data() == "demo.generate" or page.model.rowCount() > 1
+    # actions and record types in words, never the stored codes
+    assert page.model.index(0, 3).data() == "Create the demo" or page.model.rowCount() > 1
 
     # a change through the facade is broadcast; the page shows it first
     changes, id_number = _ask(qtbot, gui, _edit)
@@ -44,6 +45,8 @@ def test_list_filter_verify_and_export(qtbot, gui, tmp_path):
         gui.hub.sig_changes.emit(changes, None)
     top = page.model.row_at(0)
     assert top.user_name == "王会计" and top.action == "update"
+    assert (page.model.index(0, 3).data(), page.model.index(0, 4).data()) == (
+        "Update", "Person")
     assert "139****5678" in page.model.index(0, 6).data()
     qtbot.waitUntil(lambda: page.user.findData("王会计") >= 0, timeout=10_000)
 
@@ -117,3 +120,20 @@ def test_screenshot(qtbot, gui):
         page.verify()
     qtbot.wait(100)
     gui.window.grab().save("/tmp/audit_page.png")
+
+
+def test_every_action_and_record_type_the_core_logs_has_a_label():
+    """Scans the core for ``log(at, "action", "entity", …)`` calls: a code added later
+    without a label would show as a bare English word on the 审计 page."""
+    import re
+    from pathlib import Path
+
+    from skilldesk.ui.audit_model import ACTIONS
+    from skilldesk.ui.audit_model import ENTITIES
+
+    core = Path(__file__).resolve().parents[2] / "skilldesk" / "core"
+    calls = re.compile(r'\.log\(\s*\w+,\s*"([a-z_.]+)",\s*"([a-z_]+)"')
+    found = {m for path in core.glob("*.py") for m in calls.findall(path.read_text("utf-8"))}
+    assert len(found) > 20
+    assert {a for a, _e in found} <= set(ACTIONS)
+    assert {e for _a, e in found} <= set(ENTITIES)

@@ -123,9 +123,18 @@ def test_restore_brings_back_the_old_state(qtbot, qapp, tmp_path, demo_copy, mon
         return True
 
     monkeypatch.setattr(BackupsDialog, "confirm_restore", lambda self, p: confirm(p))
+    cancel_buttons = []   # a restore cannot be stopped: progress, but no Cancel button
+
+    class Recording(controller_module.ProgressDialog):
+        def setCancelButton(self, button) -> None:
+            cancel_buttons.append(button)
+            super().setCancelButton(button)
+
+    monkeypatch.setattr(controller_module, "ProgressDialog", Recording)
     old_window = controller.window
     dialog.restore_button.click()
     qtbot.waitUntil(lambda: controller.window is not old_window, timeout=15_000)
+    assert cancel_buttons == [None] and controller.restore_progress.finished_work
     new_page = controller.window.settings_page
     qtbot.waitUntil(lambda: new_page.form.edits["name"].text() == old_name, timeout=20_000)
 

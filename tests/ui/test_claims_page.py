@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import threading
 
+import shiboken6
+
 from skilldesk.signing.keys import export_public
 from skilldesk.signing.keys import generate_key_file
 from skilldesk.ui.subsidy_model import yuan
@@ -176,8 +178,25 @@ def test_receipt_decision_and_payment_through_the_page(qtbot, gui, tmp_path):
 
     qtbot.waitUntil(lambda: page.shown is not None
                     and page.shown["state"] == "partly_approved", timeout=10_000)
+    table = page.detail.lines   # the bureau's result in words, not its code
+    column = table.columnCount() - 1
+    results = {table.item(r, column).text() for r in range(table.rowCount())}
+    assert "Rejected by the bureau 0.00 (证书信息不符)" in results
+    assert any(text.startswith("Approved by the bureau ") for text in results)
     import datetime as dt
     with qtbot.waitSignal(page.sig_detail, timeout=10_000):
         page.record_payment(dt.date(2026, 12, 30), expected)
     assert _ask(qtbot, gui, lambda d: d.claims.get(number))["state"] == "paid"
     assert threading.get_ident() not in gui.db_threads
+
+
+def test_closing_the_new_claim_dialog_before_its_classes_arrive(qtbot, gui):
+    page = gui.window.claims_page
+    gate = threading.Event()
+    gui.runner.run(lambda desk: gate.wait(10))   # the worker is busy: the list waits
+    dialog = page.new_claim()
+    dialog.reject()                               # deleted on close
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=5_000)
+    gate.set()
+    gui.runner.wait_idle()                        # the list arrives: nothing to fill, no error
+    qtbot.wait(50)
