@@ -38,6 +38,7 @@ class BarChart(QWidget):
         self.empty_text = ""
         self.max_label_share = 0.42   # horizontal: at most this share of the width for labels
         self._hit: list[tuple[QRectF, str]] = []   # (area, tooltip) of each bar or label
+        self.value_boxes: list[QRectF] = []           # where the values on bars were drawn
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
 
@@ -92,6 +93,7 @@ class BarChart(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(self.font())
         self._hit = []
+        self.value_boxes = []
         text_colour = self.palette().color(QPalette.ColorRole.WindowText)
         if self.is_empty:
             painter.setPen(QColor(AXIS_COLOUR))
@@ -108,7 +110,8 @@ class BarChart(QWidget):
         fm = QFontMetrics(self.font())
         line = fm.height()
         legend = len(self.series) > 1 or bool(self.series and self.series[0][0])
-        top = 6 + (line + 6 if legend else 0) + line   # legend, then room for the values
+        stacked = max(1, len(self.series))   # values of neighbouring bars may stack
+        top = 6 + (line + 6 if legend else 0) + line * stacked   # legend, room for the values
         bottom = self.height() - line - 8               # labels under the axis
         left, right = 8, self.width() - 8
         if legend:
@@ -126,6 +129,7 @@ class BarChart(QWidget):
         slot = (right - left) / max(1, len(self.labels))
         group = slot * 0.8
         bar = group / max(1, len(self.series))
+        placed: list[QRectF] = []   # value labels drawn so far, so none overlap
         for i, label in enumerate(self.labels):
             x0 = left + i * slot + (slot - group) / 2
             for n, (name, values) in enumerate(self.series):
@@ -139,9 +143,13 @@ class BarChart(QWidget):
                     painter.setPen(text_colour)
                     text = str(value)
                     width = max(rect.width() + 8, fm.horizontalAdvance(text) + 2)
-                    painter.drawText(QRectF(rect.center().x() - width / 2,
-                                            rect.top() - line, width, line),
-                                     Qt.AlignmentFlag.AlignCenter, text)
+                    where = QRectF(rect.center().x() - width / 2, rect.top() - line, width,
+                                   line)
+                    while any(where.intersects(other) for other in placed):
+                        where.translate(0, -line)   # above the neighbour's value
+                    placed.append(where)
+                    self.value_boxes.append(where)
+                    painter.drawText(where, Qt.AlignmentFlag.AlignCenter, text)
             painter.setPen(text_colour)
             shown = fm.elidedText(label, Qt.TextElideMode.ElideRight, int(slot))
             painter.drawText(QRectF(left + i * slot, bottom + 4, slot, line),

@@ -166,6 +166,14 @@ def test_charts_paint_with_values_and_elide_long_labels(dash, qtbot):
     vertical.show()
     vertical.grab()
     assert "学员: 5" in vertical.tooltip_at(vertical.width() * 0.2, vertical.height() - 40)
+    # neighbouring bars of nearly equal height: their values stack instead of overlapping
+    vertical.set_series([f"{m}月" for m in range(1, 13)],
+                        [("学员", [186] * 12), ("证书", [183] * 12)])
+    vertical.resize(420, 200)
+    vertical.grab()
+    boxes = vertical.value_boxes
+    assert len(boxes) == 24 and all(box.top() >= 0 for box in boxes)
+    assert not any(a.intersects(b) for n, a in enumerate(boxes) for b in boxes[n + 1:])
 
 
 def test_chinese_screenshot(dash, qtbot, tmp_path):
