@@ -413,6 +413,22 @@ def _dialog_for(dialogs: list[Shown], count_before: int) -> Shown:
     return dialogs[-1]
 
 
+def _through_the_dialog(qtbot, gui, spy: Spy, dialogs: list[Shown], before: int,
+                        cancel: bool) -> Shown:
+    """The work is under way behind its dialog; press Cancel if asked (while the work is
+    held at the spy's gate), then wait until the dialog and the worker are done."""
+    qtbot.waitUntil(spy.entered.is_set, timeout=WAIT)
+    shown = _dialog_for(dialogs, before)
+    assert shown.cancel_button is not None and shown.title
+    if cancel:
+        shown.cancel_button.click()                            # the user presses Cancel
+        spy.gate.set()
+    qtbot.waitUntil(lambda: shown.dialog.finished_work, timeout=WAIT)
+    gui.runner.wait_idle()
+    qtbot.wait(50)  # let the last callback run
+    return shown
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_long_action_runs_on_the_worker_behind_a_progress_dialog(
         name, qtbot, gui, tmp_path, monkeypatch, dialogs):
@@ -449,13 +465,7 @@ def test_cancel_leaves_everything_as_it_was(name, qtbot, gui, tmp_path, monkeypa
     gui.runner.sig_busy_changed.connect(busy.append)
 
     case.start(ctx)
-    qtbot.waitUntil(spy.entered.is_set, timeout=WAIT)         # the work is under way
-    shown = _dialog_for(dialogs, before)
-    shown.cancel_button.click()                                # the user presses Cancel
-    spy.gate.set()
-    qtbot.waitUntil(lambda: shown.dialog.finished_work, timeout=WAIT)
-    gui.runner.wait_idle()
-    qtbot.wait(50)  # let the cancel callback run
+    _through_the_dialog(qtbot, gui, spy, dialogs, before, cancel=True)
 
     assert not case.finished(ctx)
     case.unchanged(qtbot, gui, ctx)                            # (c) nothing half-done
@@ -527,15 +537,7 @@ def test_sync_bundle_import_runs_on_the_worker_and_a_cancel_imports_nothing(
     before = len(dialogs)
 
     page.import_bundle(str(bundle))
-    qtbot.waitUntil(spy.entered.is_set, timeout=WAIT)
-    shown = _dialog_for(dialogs, before)
-    assert shown.cancel_button is not None and shown.title
-    if cancel:
-        shown.cancel_button.click()
-        spy.gate.set()
-    qtbot.waitUntil(lambda: shown.dialog.finished_work, timeout=WAIT)
-    gui.runner.wait_idle()
-    qtbot.wait(50)
+    _through_the_dialog(qtbot, gui, spy, dialogs, before, cancel)
 
     gui_thread = threading.get_ident()
     assert gui_thread not in spy.threads and gui_thread not in reads  # file read there too
@@ -563,15 +565,7 @@ def test_sync_bundle_export_runs_on_the_worker_and_a_cancel_sends_nothing(
     before = len(dialogs)
 
     page.export_bundle(path=str(target))
-    qtbot.waitUntil(spy.entered.is_set, timeout=WAIT)
-    shown = _dialog_for(dialogs, before)
-    assert shown.cancel_button is not None and shown.title
-    if cancel:
-        shown.cancel_button.click()
-        spy.gate.set()
-    qtbot.waitUntil(lambda: shown.dialog.finished_work, timeout=WAIT)
-    gui.runner.wait_idle()
-    qtbot.wait(50)
+    _through_the_dialog(qtbot, gui, spy, dialogs, before, cancel)
 
     assert threading.get_ident() not in spy.threads
     assert threading.get_ident() not in gui.db_threads
