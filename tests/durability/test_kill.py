@@ -26,7 +26,6 @@ file, inside the commit, during the checkpoint and just after.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import random
@@ -392,31 +391,6 @@ def test_kill_during_import(import_setup, tmp_path):
 
 # -- claim mode --------------------------------------------------------------------------
 
-def assessed_class(desk: Desk, class_id: str) -> None:
-    """Turn a draft class into an assessed one: every session attended, every trainee passed
-    with a certificate (written directly, as benchmarks/claim_child.py does)."""
-    from skilldesk.core import clock
-    from skilldesk.storage import bulk
-
-    db = desk.db
-    record = desk.classes.get(class_id)
-    end = dt.date.fromisoformat(record["end_date"])
-    issued = (end + dt.timedelta(days=10)).isoformat()
-    now = clock.utc_now()
-    roster = desk.classes.roster(class_id, include_withdrawn=False)
-    sessions = [s.id for s in desk.attendance.sessions(class_id)]
-    with desk.write():
-        db.execute("UPDATE training_class SET state = 'assessed', fee_fen = 500000 WHERE id = ?",
-                   [class_id])
-        db.execute("UPDATE enrolment SET result = 'pass' WHERE class_id = ?", [class_id])
-        bulk.insert_rows(db, "attendance", [
-            (clock.new_id(), s, t["enrolment_id"], "present", None, None, "paper", now, now,
-             desk.device_id) for s in sessions for t in roster])
-        bulk.insert_rows(db, "certificate", [
-            (clock.new_id(), t["enrolment_id"], "skill_level", f"S000032000001265{n:06d}",
-             record["level"], issued, "苏州市职业技能鉴定中心", now, now, desk.device_id)
-            for n, t in enumerate(roster)])
-
 
 @pytest.fixture(scope="module")
 def claim_setup(tmp_path_factory):
@@ -424,6 +398,7 @@ def claim_setup(tmp_path_factory):
     from skilldesk.signing.keys import export_public
     from skilldesk.signing.keys import generate_key_file
     from skilldesk.signing.keys import load_private_key
+    from tests.reports.build import assessed_class
     from tests.reports.build import big_class
     from tests.reports.build import demo
 
