@@ -7,19 +7,15 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate
-from PySide6.QtCore import Qt
 from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDateEdit
 from PySide6.QtWidgets import QFileDialog
 from PySide6.QtWidgets import QHBoxLayout
-from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -32,6 +28,8 @@ from skilldesk.ui.class_support import HEADING_STYLE
 from skilldesk.ui.class_support import MUTED_STYLE
 from skilldesk.ui.hub import Hub
 from skilldesk.ui.tasks import TaskRunner
+from skilldesk.ui.widgets import fit_columns
+from skilldesk.ui.widgets import list_view
 from skilldesk.ui.widgets import run_with_progress
 from skilldesk.ui.widgets import with_suffix
 
@@ -143,25 +141,13 @@ class AuditPage(QWidget):
         status.addWidget(self.verify_label, 2)
         layout.addLayout(status)
 
-        self.table = QTableView()
-        self.table.setObjectName("audit_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
+        self.table = list_view(self.model, "audit_table")
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        metrics = self.table.fontMetrics()
-        for column, sample in enumerate(("0000000", "2026-00-00 00:00:00", "管理员王老师",
-                                         "demo.generate", "Institution",
-                                         "00000000-0000-0000-0000-000000000000")):
-            text = self.model.headerData(column, Qt.Orientation.Horizontal)
-            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(text))
-            self.table.setColumnWidth(column, width + 20)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table, ("0000000", "2026-00-00 00:00:00", "管理员王老师",
+                                 "demo.generate", "Institution",
+                                 "00000000-0000-0000-0000-000000000000"), 20)
         layout.addWidget(self.table, 1)
 
     # -- loading ------------------------------------------------------------------------

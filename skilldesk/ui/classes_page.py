@@ -7,7 +7,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtGui import QShortcut
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QHeaderView
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QStackedWidget
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -31,6 +29,7 @@ from skilldesk.ui.class_list_model import ClassListModel
 from skilldesk.ui.class_support import MUTED_STYLE
 from skilldesk.ui.hub import Hub
 from skilldesk.ui.tasks import TaskRunner
+from skilldesk.ui.widgets import list_view
 
 SEARCH_DELAY_MS = 200
 # the widest text each column is sized for (labels: the longest in the current
@@ -116,16 +115,9 @@ class ClassesPage(QWidget):
         self.count_label.setStyleSheet(MUTED_STYLE)
         layout.addWidget(self.count_label)
 
-        self.table = QTableView()
-        self.table.setObjectName("class_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
+        self.table = list_view(self.model, "class_table")
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         metrics = self.table.fontMetrics()

@@ -8,15 +8,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtGui import QShortcut
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QFileDialog
 from PySide6.QtWidgets import QHBoxLayout
-from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QSplitter
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -29,6 +26,8 @@ from skilldesk.ui.import_dialog import ImportDialog
 from skilldesk.ui.people_model import PeopleModel
 from skilldesk.ui.person_form import PersonForm
 from skilldesk.ui.tasks import TaskRunner
+from skilldesk.ui.widgets import fit_columns
+from skilldesk.ui.widgets import list_view
 from skilldesk.ui.widgets import run_with_progress
 from skilldesk.ui.widgets import with_suffix
 
@@ -85,22 +84,10 @@ class PeoplePage(QWidget):
         layout.addWidget(self.count_label)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.table = QTableView()
-        self.table.setObjectName("people_table")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        metrics = self.table.fontMetrics()
-        for column, sample in enumerate(("欧阳娜娜娜", "Female", "2000-00-00",
-                                         "000000000000000000", "00000000000")):
-            header_text = self.model.headerData(column, Qt.Orientation.Horizontal)
-            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(header_text))
-            self.table.setColumnWidth(column, width + 24)
+        self.table = list_view(self.model, "people_table")
+        self.table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.table, ("欧阳娜娜娜", "Female", "2000-00-00", "000000000000000000",
+                                 "00000000000"), 24)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         splitter.addWidget(self.table)
 

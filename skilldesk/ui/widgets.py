@@ -1,4 +1,5 @@
-"""Small reusable widgets: inline field messages and the progress dialog."""
+"""Small reusable widgets: inline field messages, the progress dialog, and the list view
+the 学员, 培训班 and 审计 pages share."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtCore import QTimer
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QProgressDialog
+from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -22,6 +27,30 @@ from skilldesk.ui.tasks import TaskRunner
 
 ERROR_STYLE = "color: #b3261e;"
 WARNING_STYLE = "color: #8a5a00;"
+
+
+def list_view(model: QAbstractItemModel, object_name: str) -> QTableView:
+    """A page's main list: one row selected at a time, alternating colours, fixed 26-px
+    rows (the models page through thousands of rows, so rows are never measured)."""
+    table = QTableView()
+    table.setObjectName(object_name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setDefaultSectionSize(26)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    return table
+
+
+def fit_columns(table: QTableView, samples: tuple[str, ...], padding: int) -> None:
+    """Each column as wide as its header or its sample value, whichever is wider."""
+    metrics = table.fontMetrics()
+    model = table.model()
+    for column, sample in enumerate(samples):
+        header = model.headerData(column, Qt.Orientation.Horizontal)
+        width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(header))
+        table.setColumnWidth(column, width + padding)
 
 
 class FieldMessage(QLabel):
